@@ -11,7 +11,8 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -99,51 +100,40 @@ def _id_along(data: Any, path: tuple) -> str | None:
     return found
 
 
-def _model_at(root: type[BaseModel], data: Any, path: tuple) -> type[BaseModel] | None:
-    """The model class that the mapping at path is validated against."""
-    from typing import get_args, get_origin
-
-    model, node = root, data
-    for step in path:
-        if model is None:
-            return None
-        if isinstance(step, str) and step in model.model_fields:
-            ann = model.model_fields[step].annotation
-            node = node.get(step) if isinstance(node, dict) else None
-            model = _unwrap(ann, node)
-        elif isinstance(step, int):
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-            if isinstance(node, dict) and model is None:
-                return None
-        elif isinstance(step, str) and step in ITEM_TYPES:
+def _model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that the mapping at pydantic's error location is validated against."""
+    model: type[BaseModel] | None = root
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        if step in ITEM_TYPES and (model is None or step not in model.model_fields):
             model = ITEM_TYPES[step]
+        elif model is not None and step in model.model_fields:
+            model = _unwrap(model.model_fields[step].annotation)
         else:
-            return model if get_origin(model) is None else None
+            return None
     return model
 
 
-def _unwrap(ann: Any, node: Any) -> Any:
-    from typing import Annotated, Union, get_args, get_origin
-
+def _unwrap(ann: Any) -> type[BaseModel] | None:
+    """The single model inside list[...], X | None or Annotated[...]; None for a union of items."""
     while get_origin(ann) is Annotated:
         ann = get_args(ann)[0]
-    origin = get_origin(ann)
-    if origin in (list, dict):
-        return _unwrap(get_args(ann)[-1], None)
-    if origin is Union or str(origin) == "<class 'types.UnionType'>":
+    if get_origin(ann) in (list, dict):
+        return _unwrap(get_args(ann)[-1])
+    if get_origin(ann) in (Union, UnionType):
         models = [a for a in get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)]
-        if len(models) == 1:
-            return models[0]
-        if isinstance(node, dict) and node.get("type") in ITEM_TYPES:
-            return ITEM_TYPES[node["type"]]
-        return None
+        return models[0] if len(models) == 1 else None
     return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
 
 
-def _items_of(raw: Any) -> list:
-    if isinstance(raw, list):
-        return [n for n in raw if isinstance(n, dict)]
-    return []
+def _node_at(data: Any, path: tuple) -> Any:
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 # ----------------------------------------------------------------- structural problems
@@ -160,7 +150,7 @@ def _from_validation(err: ValidationError, file: str, raw: Any, root: type) -> l
         key = next((str(s) for s in reversed(path) if isinstance(s, str)), None)
         kind = e["type"]
         if kind == "extra_forbidden":
-            parent = _model_at(root, raw, loc[:-1])
+            parent = _model_at(root, loc[:-1])
             valid = sorted(parent.model_fields) if parent else []
             close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
             problems.append(Problem(
@@ -170,10 +160,13 @@ def _from_validation(err: ValidationError, file: str, raw: Any, root: type) -> l
                 "against docs/rubric-format.md.",
             ))
         elif kind == "missing":
-            problems.append(Problem(
-                file, line, item, key, "required key is missing",
-                hint=f"add '{key}:' here; see docs/rubric-format.md.",
-            ))
+            hint = f"add '{key}:' here; see docs/rubric-format.md."
+            parent = _node_at(raw, path[:-1])
+            if isinstance(parent, dict):
+                close = difflib.get_close_matches(key, [str(k) for k in parent], n=1, cutoff=0.6)
+                if close:
+                    hint = f"is '{close[0]}' a misspelling of '{key}'?"
+            problems.append(Problem(file, line, item, key, "required key is missing", hint=hint))
         elif kind == "union_tag_invalid":
             found = e["ctx"]["tag"]
             close = difflib.get_close_matches(str(found), list(ITEM_TYPES), n=1)
@@ -192,9 +185,14 @@ def _from_validation(err: ValidationError, file: str, raw: Any, root: type) -> l
             msg = e["msg"]
             if msg.startswith("Value error, "):
                 msg = msg[len("Value error, "):]
+            value = e.get("input")
+            hint = "see docs/rubric-format.md for this key."
+            if isinstance(value, bool):
+                hint = ("YAML reads unquoted yes/no/on/off/true/false as true or false; "
+                        'write the text in quotes, e.g. "yes".')
             problems.append(Problem(
-                file, line, item, key, msg, found=_short(e.get("input")),
-                hint="see docs/rubric-format.md for this key.",
+                file, line, item, key, msg,
+                found=None if isinstance(value, (dict, list)) else _short(value), hint=hint,
             ))
     return problems
 
@@ -348,17 +346,20 @@ class _Checker:
             if item is None or (kinds and not isinstance(item, kinds)):
                 ids = [it.id for _, it in rubric.items() if not kinds or isinstance(it, kinds)]
                 close = difflib.get_close_matches(item_id, ids, n=1)
-                self.add(("rules",) + key_path, item_id, key_path[-1] if isinstance(key_path[-1], str) else key_path[0],
-                         f"names no {what}", expected=f"the id of {what}", found=repr(item_id),
-                         hint=f"did you mean '{close[0]}'?" if close else None)
+                key = ".".join(str(k) for k in key_path)
+                line = yamlsafe.line_of(self.raw, ("rules",) + key_path)
+                self.problems.append(Problem(
+                    self.file, line, "rules", key, f"does not name {what} of this rubric",
+                    expected=f"the id of {what}", found=repr(item_id),
+                    hint=f"did you mean '{close[0]}'?" if close else "check the item ids above."))
 
-        need(("overall_grade",), rules.overall_grade, (Grade,), "grade item")
-        need(("moderated_overall_grade",), rules.moderated_overall_grade, (Grade,), "grade item")
-        need(("moderation_agreement",), rules.moderation_agreement, (), "item")
+        need(("overall_grade",), rules.overall_grade, (Grade,), "a grade item")
+        need(("moderated_overall_grade",), rules.moderated_overall_grade, (Grade,), "a grade item")
+        need(("moderation_agreement",), rules.moderation_agreement, (), "an item")
         for k, sid in enumerate(rules.safety):
-            need(("safety", k), sid, (), "item")
+            need(("safety", k), sid, (), "an item")
         for name in type(rules.fields).model_fields:
-            need(("fields", name), getattr(rules.fields, name), (), "item")
+            need(("fields", name), getattr(rules.fields, name), (), "an item")
         for k, esc in enumerate(rules.escalation):
             self.condition(("rules", "escalation", k, "when"), None, esc.when)
 
@@ -402,6 +403,10 @@ def _parse(path: Path) -> tuple[Any, list[Problem]]:
     return raw, []
 
 
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
 def check_file(path: str | Path) -> tuple[Rubric | Guidance | None, list[Problem]]:
     """Load one rubric or guidance file and return it with every problem found."""
     path = Path(path)
@@ -412,9 +417,9 @@ def check_file(path: str | Path) -> tuple[Rubric | Guidance | None, list[Problem
     try:
         doc = root.model_validate(raw)
     except ValidationError as exc:
-        return None, _from_validation(exc, str(path), raw, root)
+        return None, _in_order(_from_validation(exc, str(path), raw, root))
     problems = _Checker(str(path), raw, doc).run()
-    return (None if problems else doc), problems
+    return (None if problems else doc), _in_order(problems)
 
 
 def load_rubric(path: str | Path) -> Rubric | Guidance:

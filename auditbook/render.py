@@ -1,0 +1,251 @@
+"""Rubrics and guidance as HTML for reading: the trainer's view of a template.
+
+Everything that came from a file is escaped; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .rubric import (
+    Actions,
+    Condition,
+    Document,
+    Grade,
+    Guidance,
+    GuidanceText,
+    MultipleChoice,
+    Rubric,
+    Scale,
+    Section,
+    SingleChoice,
+    YesNoPartial,
+)
+
+CSS = """
+<style>
+.ab-doc { font-family: system-ui, sans-serif; line-height: 1.4; max-width: 100%; }
+.ab-doc h2 { margin: 1.2em 0 .3em; }
+.ab-doc h3 { margin: 1em 0 .3em; border-bottom: 1px solid #ccc; }
+.ab-meta, .ab-muted { color: #555; font-size: .9em; }
+.ab-notes { background: #fff8e1; border-left: 4px solid #f9a825; padding: .5em .8em; }
+.ab-item { margin: .6em 0; padding-left: .6em; border-left: 3px solid #e0e0e0; }
+.ab-tag { display: inline-block; font-size: .75em; padding: 0 .4em; margin-left: .3em;
+          border-radius: 3px; background: #eceff1; color: #37474f; }
+.ab-matrix { border-collapse: collapse; width: 100%; margin: .5em 0; table-layout: fixed; }
+.ab-matrix th, .ab-matrix td { border: 1px solid #bbb; padding: .35em; vertical-align: top;
+                               font-size: .85em; }
+.ab-matrix th.ab-crit { width: 14%; text-align: left; background: #f5f5f5; }
+.ab-swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
+             margin-right: .3em; vertical-align: middle; }
+.ab-para { white-space: pre-wrap; }
+</style>
+"""
+
+
+def _t(text: str | None) -> str:
+    return escape(text or "")
+
+
+def _para(text: str | None) -> str:
+    return f'<div class="ab-para">{_t(text)}</div>' if text else ""
+
+
+def _list(items: list[str], ordered: bool = False) -> str:
+    if not items:
+        return ""
+    tag = "ol" if ordered else "ul"
+    return f"<{tag}>" + "".join(f"<li>{_t(i)}</li>" for i in items) + f"</{tag}>"
+
+
+def condition_text(rubric: Rubric, cond: Condition) -> str:
+    """A condition in words: "'Audited previously?' is YES"."""
+    target = rubric.item(cond.item)
+    name = f"“{target.label}”" if target else cond.item
+
+    def label(value) -> str:
+        if isinstance(target, (SingleChoice, MultipleChoice)):
+            return next((o.label for o in target.options if o.key == value), str(value))
+        if isinstance(target, (Grade, YesNoPartial)) and rubric.scale(target.scale):
+            level = rubric.scale(target.scale).level(str(value))
+            return level.label if level else str(value)
+        return str(value)
+
+    test = cond.test
+    if test == "answered":
+        return f"{name} is {'answered' if cond.answered else 'not answered'}"
+    if test == "escalates":
+        return f"{name} is at a level that triggers escalation"
+    words = " or ".join(label(v) for v in cond.values)
+    return f"{name} is {'not ' if test == 'not_one_of' else ''}{words}"
+
+
+def scale_header(scale: Scale) -> str:
+    cells = "".join(
+        f'<th style="border-top: 4px solid {lv.colour or "#999"}">{_t(lv.label)}</th>'
+        for lv in scale.levels
+    )
+    return cells
+
+
+def scale_html(scale: Scale) -> str:
+    """A scale's levels side by side with their generic descriptors."""
+    cells = "".join(f"<td>{_para(lv.descriptor)}</td>" for lv in scale.levels)
+    flags = []
+    good = [lv.label for lv in scale.levels if lv.good_or_better]
+    esc = [lv.label for lv in scale.levels if lv.escalates]
+    if good:
+        flags.append("Good or better: " + ", ".join(good))
+    if esc:
+        flags.append("Triggers escalation: " + ", ".join(esc))
+    has_desc = any(lv.descriptor for lv in scale.levels)
+    table = (
+        f'<table class="ab-matrix"><tr>{scale_header(scale)}</tr>'
+        + (f"<tr>{cells}</tr>" if has_desc else "")
+        + "</table>"
+    )
+    return (
+        f'<div class="ab-scale" data-scale="{_t(scale.id)}"><h4>{_t(scale.name)}</h4>'
+        + _para(scale.description)
+        + table
+        + (f'<p class="ab-muted">{_t("; ".join(flags))}</p>' if flags else "")
+        + (f'<div class="ab-notes">{_para(scale.notes)}</div>' if scale.notes else "")
+        + "</div>"
+    )
+
+
+def matrix_html(rubric: Rubric, items: list[Grade]) -> str:
+    """Criteria as rows, levels as columns: each cell the criterion's descriptor."""
+    scale = rubric.scale(items[0].scale)
+    rows = []
+    for item in items:
+        cells = "".join(
+            f"<td>{_para((item.descriptors or {}).get(lv.key))}</td>" for lv in scale.levels
+        )
+        rows.append(f'<tr data-item="{_t(item.id)}"><th class="ab-crit">{_t(item.label)}</th>{cells}</tr>')
+    return (
+        f'<table class="ab-matrix"><tr><th class="ab-crit">Criteria</th>{scale_header(scale)}</tr>'
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def item_html(rubric: Rubric, item) -> str:
+    tags = [item.type.replace("_", " ")]
+    if item.role != "auditor":
+        tags.append(item.role)
+    if isinstance(item, GuidanceText):
+        return f'<div class="ab-item ab-guidance">{_para(item.text)}</div>'
+    if item.required:
+        tags.append("required")
+    parts = [
+        f'<div class="ab-item" data-item="{_t(item.id)}"><strong>{_t(item.label)}</strong>'
+        + "".join(f'<span class="ab-tag">{_t(t)}</span>' for t in tags)
+    ]
+    if item.help:
+        parts.append(f'<div class="ab-muted">{_para(item.help)}</div>')
+    if item.show_when:
+        parts.append(f'<div class="ab-muted">Shown when {_t(condition_text(rubric, item.show_when))}.</div>')
+    if item.required_when:
+        parts.append(
+            f'<div class="ab-muted">Required when {_t(condition_text(rubric, item.required_when))}.</div>'
+        )
+    if isinstance(item, (SingleChoice, MultipleChoice)):
+        parts.append('<div class="ab-muted">Options: ' + _t(" · ".join(o.label for o in item.options)) + "</div>")
+    if isinstance(item, (Grade, YesNoPartial)):
+        scale = rubric.scale(item.scale)
+        parts.append(f'<div class="ab-muted">Scale: {_t(scale.name)}</div>')
+        boxes = [e.label for e in item.evidence] if isinstance(item, Grade) else [item.explanation]
+        boxes = [b for b in boxes if b]
+        if boxes:
+            parts.append('<div class="ab-muted">With: ' + _t(" · ".join(boxes)) + "</div>")
+        if isinstance(item, Grade) and item.moderates:
+            target = rubric.item(item.moderates)
+            parts.append(f'<div class="ab-muted">Moderates: {_t(target.label if target else item.moderates)}</div>')
+    if isinstance(item, Actions):
+        c = item.columns
+        parts.append(
+            f'<table class="ab-matrix"><tr><th>{_t(c.action)}</th><th>{_t(c.owner)}</th>'
+            f"<th>{_t(c.due)}</th></tr></table>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def section_html(rubric: Rubric, section: Section) -> str:
+    number = f"{_t(section.number)}. " if section.number else ""
+    head = f'<section class="ab-section" data-section="{_t(section.id)}"><h3>{number}{_t(section.title)}</h3>'
+    parts = [head, _para(section.intro)]
+    if section.allow_not_applicable:
+        parts.append('<p class="ab-muted">The auditor may mark this section not applicable.</p>')
+    if section.prompts:
+        parts.append(f"<p><em>{_t(section.prompts_heading or 'Consider:')}</em></p>{_list(section.prompts)}")
+    matrix_items = [i for i in section.items if isinstance(i, Grade) and i.descriptors]
+    for item in section.items:
+        parts.append(item_html(rubric, item))
+    # One matrix per scale used in the section, criteria as rows.
+    by_scale: dict[str, list[Grade]] = {}
+    for item in matrix_items:
+        by_scale.setdefault(item.scale, []).append(item)
+    for items in by_scale.values():
+        parts.append("<h4>Descriptors</h4>" + matrix_html(rubric, items))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def rules_html(rubric: Rubric) -> str:
+    rules = rubric.rules
+    rows = []
+    if rules.overall_grade:
+        rows.append(f"<li>Overall grade: {_t(rubric.item(rules.overall_grade).label)}</li>")
+    if rules.moderated_overall_grade:
+        rows.append(f"<li>Moderated overall grade: {_t(rubric.item(rules.moderated_overall_grade).label)}</li>")
+    for sid in rules.safety:
+        rows.append(f"<li>Safety judgement: {_t(rubric.item(sid).label)}</li>")
+    for esc in rules.escalation:
+        rows.append(
+            f"<li><strong>Escalate</strong> when {_t(condition_text(rubric, esc.when))}: {_t(esc.tell)}</li>"
+        )
+    return f"<h3>Rules</h3><ul>{''.join(rows)}</ul>" if rows else ""
+
+
+def document_html(doc: Document, owner: Rubric | Guidance) -> str:
+    parts = [f'<div class="ab-document" data-document="{_t(doc.id)}"><h3>{_t(doc.title)}</h3>']
+    parts.append(_para(doc.body))
+    parts.append(_list(doc.items, doc.ordered))
+    if doc.scale and owner.scale(doc.scale):
+        parts.append(scale_html(owner.scale(doc.scale)))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def rubric_html(rubric: Rubric, guidance: list[Guidance] = ()) -> str:
+    """The whole rubric for reading: sections, prompts, items, descriptor matrices, rules."""
+    meta = " · ".join(
+        _t(x) for x in (rubric.organisation, f"version {rubric.version}", rubric.source) if x
+    )
+    parts = [CSS, f'<div class="ab-doc" data-rubric="{_t(rubric.id)}"><h2>{_t(rubric.title)}</h2>']
+    parts.append(f'<p class="ab-meta">{meta}</p>')
+    parts.append(_para(rubric.description))
+    if rubric.notes:
+        parts.append(f'<div class="ab-notes"><strong>Notes for auditor</strong>{_para(rubric.notes)}</div>')
+    parts += [section_html(rubric, s) for s in rubric.sections]
+    parts.append(rules_html(rubric))
+    parts.append("<h3>Grade scales</h3>" + "".join(scale_html(s) for s in rubric.scales))
+    parts += [document_html(d, rubric) for d in rubric.documents]
+    for g in guidance:
+        parts.append(guidance_html(g, with_css=False))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def guidance_html(guidance: Guidance, with_css: bool = True) -> str:
+    """A guidance file: its documents, with scoring guides shown as scales."""
+    parts = [CSS if with_css else "", f'<div class="ab-doc" data-guidance="{_t(guidance.id)}">']
+    parts.append(f"<h2>{_t(guidance.title)}</h2>")
+    if guidance.organisation:
+        parts.append(f'<p class="ab-meta">{_t(guidance.organisation)}</p>')
+    parts.append(_para(guidance.description))
+    parts += [document_html(d, guidance) for d in guidance.documents]
+    parts.append("</div>")
+    return "".join(parts)
