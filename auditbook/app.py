@@ -1,0 +1,128 @@
+"""The auditor app: a landing view listing templates and saved audits, then the form."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from .form import FORM_CSS, STATUS_WORDS, AuditForm, current_user
+from .library import Library, load_library
+from .questions import shared, style_for
+from .store import AuditStore, AuditStoreError
+
+
+def audits_table_html(summaries: list[dict], library: Library) -> str:
+    """The saved audits as a table (all text escaped)."""
+    if not summaries:
+        return "<p class='ab-muted'>No saved audits yet.</p>"
+    rows = []
+    for s in summaries:
+        rubric = library.rubrics.get(s.get("rubric_id") or "")
+        title = rubric.title if rubric else (s.get("rubric_id") or "?")
+        if s.get("error"):
+            rows.append(f"<tr class='ab-error'><td>{escape(s['id'])}</td><td colspan='5'>"
+                        f"Cannot be opened: {escape(s['error'])}</td></tr>")
+            continue
+        cells = [s.get("case_id") or "—", title, s.get("auditor") or "—",
+                 STATUS_WORDS.get(s.get("status"), s.get("status") or "?"),
+                 f"{s.get('saved_at') or ''} ({s.get('saved_by') or ''})", s["id"]]
+        rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in
+                   ("Case id", "Template", "Auditor", "Status", "Last saved", "Audit"))
+    return f'<table class="ab-matrix ab-audits"><tr>{head}</tr>{"".join(rows)}</table>'
+
+
+class AuditApp:
+    """Landing view (new / resume / moderate) and the open form, in one widget."""
+
+    def __init__(self, folder=None, store: AuditStore | None = None, user: str | None = None):
+        self.library = load_library(folder)
+        self.store = store or AuditStore()
+        self.user = user or current_user()
+        self.form: AuditForm | None = None
+        self.rubric_picker = w.Dropdown(
+            description="Template", style=style_for(w.Dropdown),
+            options=[(r.title, r.id) for r in self.library.rubrics.values()],
+            layout=w.Layout(width="min(100%, 40em)"))
+        self.new_btn = w.Button(description="New audit", icon="plus", button_style="primary")
+        self.new_btn.on_click(lambda _: self.new(self.rubric_picker.value))
+        self.audit_picker = w.Dropdown(description="Saved audit", style=style_for(w.Dropdown),
+                                       layout=w.Layout(width="min(100%, 40em)"))
+        self.resume_btn = w.Button(description="Resume", icon="edit")
+        self.moderate_btn = w.Button(description="Moderate", icon="balance-scale")
+        self.resume_btn.on_click(lambda _: self.open(self.audit_picker.value, "auditor"))
+        self.moderate_btn.on_click(lambda _: self.open(self.audit_picker.value, "moderator"))
+        self.table = w.HTML()
+        self.message = w.HTML()
+        self.landing = w.VBox([
+            w.HTML("<h2>Case file audits</h2><h3>Start a new audit</h3>"),
+            w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
+            w.HTML("<h3>Saved audits</h3>"),
+            w.HBox([self.audit_picker, self.resume_btn, self.moderate_btn], layout=shared("row")),
+            self.message, self.table])
+        self.back_btn = w.Button(description="Back to the list of audits", icon="arrow-left",
+                                 layout=w.Layout(width="auto"))
+        self.back_btn.on_click(lambda _: self.show_landing())
+        self.form_box = w.VBox()
+        self.widget = w.VBox([w.HTML(FORM_CSS), self.landing, self.form_box])
+        self.widget.add_class("ab-app")
+        self.show_landing()
+
+    def refresh(self) -> None:
+        summaries = self.store.list()
+        self.table.value = audits_table_html(summaries, self.library)
+        options = []
+        for s in summaries:
+            if s.get("error"):
+                continue
+            label = " · ".join(str(x) for x in (
+                s.get("case_id") or "(no case id)", s.get("rubric_id"),
+                STATUS_WORDS.get(s.get("status"), s.get("status")), s.get("saved_at"), s["id"]))
+            options.append((label, s["id"]))
+        self.audit_picker.options = options
+        self.audit_picker.value = options[0][1] if options else None
+        empty = not options
+        self.resume_btn.disabled = self.moderate_btn.disabled = empty
+
+    def show_landing(self) -> None:
+        if self.form is not None and self.form.editable:
+            self.form.save(event="autosaved") if self.form._values != self.form._saved_values \
+                else None
+        self.form = None
+        self.form_box.children = []
+        self.landing.layout.display = ""
+        self.refresh()
+
+    def _show(self, form: AuditForm) -> AuditForm:
+        self.form = form
+        self.landing.layout.display = "none"
+        self.form_box.children = [self.back_btn, form.widget]
+        return form
+
+    def new(self, rubric_id: str) -> AuditForm:
+        """Start a new audit of a template."""
+        return self._show(AuditForm(self.library.rubrics[rubric_id], self.store, user=self.user))
+
+    def open(self, audit_id: str, role: str = "auditor") -> AuditForm | None:
+        """Open a saved audit to resume it (auditor) or moderate it (moderator)."""
+        try:
+            record = self.store.load(audit_id)
+        except AuditStoreError as exc:
+            self.message.value = f'<div class="ab-error" role="alert">{escape(str(exc))}</div>'
+            return None
+        rubric = self.library.rubrics.get(record["rubric"]["id"])
+        if rubric is None:
+            self.message.value = ('<div class="ab-error" role="alert">This audit uses a template '
+                                  f"that is not installed: {escape(record['rubric']['id'])}</div>")
+            return None
+        if role == "moderator" and record["status"] == "draft":
+            self.message.value = ('<div class="ab-error" role="alert">This audit has not been '
+                                  "submitted yet, so it cannot be moderated.</div>")
+            return None
+        return self._show(AuditForm(rubric, self.store, audit_id, role=role, user=self.user))
+
+
+def audit_app(folder=None, audits=None) -> w.Widget:
+    """The widget the audit notebook displays."""
+    return AuditApp(folder, AuditStore(audits) if audits else None).widget

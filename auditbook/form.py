@@ -1,0 +1,480 @@
+"""The audit form: a rubric made into widgets, one section at a time, saved through a store."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+from html import escape
+
+import ipywidgets as w
+
+from . import answers as A
+from .questions import Question, questions, shared, style_for
+from .render import CSS
+from .rubric import Rubric
+from .store import AuditStore, AuditStoreError, StaleAuditError, rubric_hash
+
+FORM_CSS = CSS + """
+<style>
+.ab-form { max-width: 100%; }
+.ab-stack.widget-inline-hbox { flex-direction: column; align-items: stretch; height: auto; }
+.ab-stack > .widget-label { width: auto !important; max-width: none !important; white-space: normal;
+  text-align: left; line-height: 1.3; padding: .2em 0; font-weight: 600; height: auto; }
+.ab-stack.widget-radio-box, .ab-stack .widget-radio-box { flex-direction: row; flex-wrap: wrap; }
+.ab-stack .widget-radio-box label { margin-right: 1.2em; }
+.ab-sr-label > .widget-label { position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.ab-q { margin: .5em 0 1em; }
+.ab-desc { border-left: 6px solid #999; padding: .3em .6em; background: #fafafa; margin: .3em;
+  white-space: normal; line-height: 1.35; }
+.ab-label { font-weight: 600; white-space: normal; }
+.ab-action-head { display: flex; gap: .5em; font-weight: 600; }
+.ab-action-head span { flex: 1 1 22em; }
+.ab-banner { background: #b71c1c; color: #fff; padding: .7em 1em; font-size: 1.1em;
+  border-radius: 4px; white-space: normal; }
+.ab-banner strong { color: #fff; }
+.ab-status { font-weight: 600; white-space: normal; }
+.ab-error { color: #b71c1c; }
+.ab-nav .widget-button { width: 100%; text-align: left; justify-content: flex-start; }
+.ab-nav button { white-space: normal; height: auto; min-height: 28px; }
+.ab-section-head { white-space: normal; }
+.ab-missing .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto;
+  text-align: left; }
+</style>
+"""
+
+STATUS_WORDS = {"draft": "Draft", "submitted": "Submitted", "moderated": "Moderated"}
+
+
+def current_user() -> str:
+    """Who is using the app: $AUDITBOOK_USER, else the operating-system account."""
+    return os.environ.get("AUDITBOOK_USER") or getpass.getuser()
+
+
+class AuditForm:
+    """One audit of one rubric, as a form.
+
+    `widget` is what a notebook displays; `data` the answers as plain values (item id → value);
+    `save()` writes a draft, `submit()` checks what is missing and submits.
+    """
+
+    def __init__(self, rubric: Rubric, store: AuditStore | None = None,
+                 audit_id: str | None = None, role: str = "auditor", user: str | None = None,
+                 autosave_delay: float | None = 3.0):
+        if role not in ("auditor", "moderator"):
+            raise ValueError(f"role must be 'auditor' or 'moderator', not {role!r}")
+        self.rubric, self.role = rubric, role
+        self.store = store or AuditStore()
+        self.user = user or current_user()
+        self.autosave_delay = autosave_delay
+        self._timer = None
+        self._new = audit_id is None or not self.store.path(audit_id).exists()
+        if self._new:
+            from .store import new_record
+
+            self.record = new_record(rubric, audit_id or self.store.new_id(), self.user)
+        else:
+            self.record = self.store.load(audit_id)
+            if self.record["rubric"]["id"] != rubric.id:
+                raise ValueError(f"audit {audit_id} is a {self.record['rubric']['id']} audit, "
+                                 f"not {rubric.id}")
+        self._values = {**self.record.get("answers", {}), **self.record.get("moderation", {})}
+        self._saved_values = dict(self._values)
+        self.na = set(self.record.get("not_applicable", []))
+        self.questions: dict[str, Question] = {}
+        self._panels: dict[str, w.Widget] = {}
+        self._wrappers: dict[str, w.Widget] = {}
+        self._build()
+        self._refresh()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def audit_id(self) -> str:
+        return self.record["id"]
+
+    @property
+    def status(self) -> str:
+        return self.record["status"]
+
+    @property
+    def data(self) -> dict:
+        """Every answer given, item id → plain JSON-able value (validated when read)."""
+        out = {k: v for k, v in self._values.items() if v not in (None, "", [])}
+        errors = A.answers_errors(self.rubric, out)
+        if errors:
+            raise ValueError(self._errors_text(errors))
+        return out
+
+    @data.setter
+    def data(self, values: dict) -> None:
+        errors = A.answers_errors(self.rubric, values)
+        if errors:
+            raise ValueError(self._errors_text(errors))
+        for item_id, value in values.items():
+            if item_id in self.questions:
+                self.questions[item_id].set_quietly(value)
+        self._values.update(values)
+        self._changed()
+
+    @property
+    def not_applicable(self) -> set[str]:
+        return set(self.na)
+
+    def set_not_applicable(self, section_id: str, flag: bool = True) -> None:
+        section = next(s for s in self.rubric.sections if s.id == section_id)
+        if not section.allow_not_applicable:
+            raise ValueError(f"section {section.title!r} cannot be marked not applicable")
+        (self.na.add if flag else self.na.discard)(section_id)
+        if section_id in self._na_boxes:
+            self._na_boxes[section_id].value = flag
+        self._changed()
+
+    def question(self, item_id: str) -> Question:
+        """The question widget of an item (building its section if needed)."""
+        if item_id not in self.questions:
+            section = next(s for s in self.rubric.sections if any(i.id == item_id for i in s.items))
+            self._panel(section)
+        return self.questions[item_id]
+
+    def missing(self) -> list[A.Missing]:
+        return A.missing(self.rubric, self._values, self.na, self.role)
+
+    def escalations(self) -> list[str]:
+        return A.escalations(self.rubric, self._values)
+
+    @property
+    def editable(self) -> bool:
+        return (self.role == "auditor" and self.status == "draft") or (
+            self.role == "moderator" and self.status == "submitted")
+
+    def save(self, event: str = "saved") -> bool:
+        """Write the audit as it stands; a draft may be incomplete. Returns True if saved."""
+        self._cancel_timer()
+        errors = A.answers_errors(self.rubric, self._values)
+        if errors:
+            self._say("Not saved: " + self._errors_text(errors), error=True)
+            return False
+        changes = sorted(k for k in set(self._values) | set(self._saved_values)
+                         if self._values.get(k) != self._saved_values.get(k))
+        record = dict(self.record)
+        own = {i.id for _, i in self.rubric.items() if i.role == "moderator"}
+        record["answers"] = {k: v for k, v in self._values.items()
+                             if k not in own and v not in (None, "", [])}
+        record["moderation"] = {k: v for k, v in self._values.items()
+                                if k in own and v not in (None, "", [])}
+        if self.role == "auditor":
+            record["moderation"] = self.record.get("moderation", {})
+        else:
+            record["answers"] = self.record.get("answers", {})
+        record["not_applicable"] = sorted(self.na)
+        record["case"] = self._case_facts()
+        try:
+            if self._new:
+                created = self.store.create(self.rubric, self.user, self.audit_id)
+                record["revision"], record["history"] = created["revision"], created["history"]
+                record["created"], record["saved"] = created["created"], created["saved"]
+                self._new = False
+            self.record = self.store.save(record, self.user, event=event, changes=changes)
+        except StaleAuditError as exc:
+            self._say(str(exc), error=True)
+            return False
+        except (AuditStoreError, OSError) as exc:
+            self._say(f"Not saved: {exc}", error=True)
+            return False
+        self._saved_values = dict(self._values)
+        self._say(f"Saved at {self.record['saved']['at']} by {self.record['saved']['by']}.")
+        self._refresh()
+        return True
+
+    def submit(self) -> bool:
+        """Submit (auditor) or complete moderation (moderator) if nothing required is missing."""
+        gaps = self.missing()
+        if gaps:
+            self._show_missing(gaps)
+            self._say(f"Not submitted: {len(gaps)} required answers are missing (listed below).",
+                      error=True)
+            return False
+        new_status = "submitted" if self.role == "auditor" else "moderated"
+        old = self.record["status"]
+        self.record = {**self.record, "status": new_status}
+        if not self.save(event=new_status):
+            self.record = {**self.record, "status": old}
+            return False
+        self._show_missing([])
+        self._say(f"{STATUS_WORDS[new_status]} at {self.record['saved']['at']}.")
+        self._refresh()
+        return True
+
+    def reopen(self) -> bool:
+        """Make a submitted (or moderated) audit editable again; recorded in its history."""
+        back = "draft" if self.role == "auditor" else "submitted"
+        old = self.record["status"]
+        self.record = {**self.record, "status": back}
+        if not self.save(event="reopened"):
+            self.record = {**self.record, "status": old}
+            return False
+        self._refresh()
+        return True
+
+    def confirm_escalation(self) -> bool:
+        """Record that the people named by the escalation rule have been told."""
+        reasons = self.escalations()
+        if not reasons:
+            return False
+        self.record = {**self.record, "escalation": {
+            "reasons": reasons, "confirmed_by": self.user, "confirmed_at": A_now()}}
+        return self.save(event="escalation confirmed")
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        r = self.rubric
+        title = w.HTML(
+            f'<h2>{escape(r.title)}</h2><div class="ab-meta">Audit {escape(self.audit_id)} · '
+            f"{escape(self.role)} view · template version {escape(r.version)}</div>")
+        notes = w.HTML(f'<div class="ab-notes ab-para">{escape(r.notes)}</div>' if r.notes else "")
+        self._status = w.HTML(layout=w.Layout(flex="1 1 20em"))
+        self._status.add_class("ab-status")
+        self._message = w.HTML()
+        self._save_btn = w.Button(description="Save draft", icon="save", button_style="primary",
+                                  tooltip="Save the audit as it stands")
+        self._submit_btn = w.Button(description="Submit", icon="check", button_style="success",
+                                    tooltip="Check what is missing and submit")
+        self._reopen_btn = w.Button(description="Reopen", icon="unlock",
+                                    tooltip="Make the audit editable again (recorded)")
+        self._check_btn = w.Button(description="What is missing?", icon="list")
+        self._save_btn.on_click(lambda _: self.save())
+        self._submit_btn.on_click(lambda _: self.submit())
+        self._reopen_btn.on_click(lambda _: self.reopen())
+        self._check_btn.on_click(lambda _: self._show_missing(self.missing()))
+        bar = w.HBox([self._save_btn, self._submit_btn, self._reopen_btn, self._check_btn,
+                      self._status], layout=shared("row"))
+        self._banner = w.HTML()
+        self._confirm_btn = w.Button(description="Escalation done: record it", icon="bell",
+                                     button_style="danger", layout=w.Layout(width="auto"))
+        self._confirm_btn.on_click(lambda _: self.confirm_escalation())
+        self._banner_box = w.VBox([self._banner, self._confirm_btn])
+        self._missing_box = w.VBox()
+        self._missing_box.add_class("ab-missing")
+        self._orphans = w.HTML(self._orphans_html())
+        self._version_note = w.HTML(self._version_html())
+        self._nav_buttons: dict[str, w.Button] = {}
+        self._na_boxes: dict[str, w.Checkbox] = {}
+        for s in self._sections():
+            b = w.Button(description=s.title, layout=shared("full"), tooltip=s.title)
+            b.on_click(lambda _, s=s: self.show_section(s.id))
+            self._nav_buttons[s.id] = b
+        nav = w.VBox(list(self._nav_buttons.values()),
+                     layout=w.Layout(flex="0 0 16em", max_width="100%"))
+        nav.add_class("ab-nav")
+        self._panel_box = w.VBox(layout=w.Layout(flex="1 1 30em", min_width="0"))
+        body = w.HBox([nav, self._panel_box], layout=shared("row"))
+        self.widget = w.VBox([w.HTML(FORM_CSS), title, self._version_note, notes,
+                              self._banner_box, bar, self._message, self._missing_box, body,
+                              self._orphans])
+        self.widget.add_class("ab-form")
+        self.show_section(self._sections()[0].id)
+
+    def _sections(self):
+        if self.role == "moderator":
+            return list(self.rubric.sections)
+        show_mod = self.status == "moderated"
+        return [s for s in self.rubric.sections
+                if any(i.role == "auditor" or show_mod for i in s.items)]
+
+    def show_section(self, section_id: str) -> None:
+        section = next(s for s in self.rubric.sections if s.id == section_id)
+        self._current = section_id
+        self._panel_box.children = [self._panel(section)]
+        for sid, b in self._nav_buttons.items():
+            if sid == section_id:
+                b.add_class("ab-current")
+                b.tooltip = f"{b.tooltip.split(' (')[0]} (open)"
+            else:
+                b.remove_class("ab-current")
+
+    def _panel(self, section) -> w.Widget:
+        if section.id in self._panels:
+            return self._panels[section.id]
+        number = f"{escape(section.number)}. " if section.number else ""
+        head = f'<h3 class="ab-section-head">{number}{escape(section.title)}</h3>'
+        if section.intro:
+            head += f'<div class="ab-para">{escape(section.intro)}</div>'
+        if section.prompts:
+            head += (f"<p><em>{escape(section.prompts_heading or 'Consider:')}</em></p><ul>"
+                     + "".join(f"<li>{escape(p)}</li>" for p in section.prompts) + "</ul>")
+        parts: list[w.Widget] = [w.HTML(head)]
+        if section.allow_not_applicable:
+            na = w.Checkbox(value=section.id in self.na, indent=False,
+                            description="Not applicable to this child", style=style_for(w.Checkbox))
+            na.observe(lambda ch, sid=section.id: self._toggle_na(sid, ch["new"]), names="value")
+            self._na_boxes[section.id] = na
+            parts.append(na)
+        for item in section.items:
+            if self.role == "auditor" and item.role == "moderator" and self.status != "moderated":
+                continue
+            q = questions.build(item, self.rubric)
+            q.set_quietly(self._values.get(item.id))
+            q.observe(self._on_answer)
+            self.questions[item.id] = q
+            holder = q.widget
+            if item.show_when is not None:
+                holder = w.Box([q.widget], layout=w.Layout(width="100%"))
+                self._wrappers[item.id] = holder
+            parts.append(holder)
+        self._panels[section.id] = w.VBox(parts, layout=shared("full"))
+        self._apply_state(section)
+        return self._panels[section.id]
+
+    # ------------------------------------------------------------------ state
+    def _on_answer(self, q: Question) -> None:
+        value = q.value
+        self._values[q.item.id] = value
+        self._changed()
+
+    def _toggle_na(self, section_id: str, flag: bool) -> None:
+        (self.na.add if flag else self.na.discard)(section_id)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._refresh()
+        self._schedule_autosave()
+
+    def _refresh(self) -> None:
+        for section in self.rubric.sections:
+            if section.id in self._panels:
+                self._apply_state(section)
+        progress = A.progress(self.rubric, self._values, self.na, self.role)
+        done = sum(a for a, _ in progress.values())
+        total = sum(b for _, b in progress.values())
+        for sid, b in self._nav_buttons.items():
+            a, t = progress[sid]
+            mark = "N/A" if sid in self.na else (f"{a}/{t}" if t else "")
+            title = next(s for s in self.rubric.sections if s.id == sid).title
+            b.description = f"{title}  {mark}".strip()
+            b.button_style = "success" if t and a == t else ""
+        status = STATUS_WORDS[self.status]
+        pct = int(100 * done / total) if total else 100
+        self._status.value = (
+            f"{status} · {done} of {total} required answers given "
+            f'<progress value="{done}" max="{max(total, 1)}" aria-label="Answered of required">'
+            f"{pct}%</progress>")
+        self._save_btn.disabled = not self.editable
+        self._submit_btn.disabled = not self.editable
+        self._reopen_btn.layout.display = "" if not self.editable else "none"
+        reasons = self.escalations()
+        if reasons:
+            items = "".join(f"<li>{escape(t)}</li>" for t in reasons)
+            conf = self.record.get("escalation") or {}
+            done_txt = (f"<p>Escalation recorded by {escape(conf['confirmed_by'])} at "
+                        f"{escape(conf['confirmed_at'])}.</p>") if conf.get("confirmed_at") else ""
+            self._banner.value = (f'<div class="ab-banner" role="alert"><strong>Escalate now.'
+                                  f"</strong> Who must be told:<ul>{items}</ul>{done_txt}</div>")
+            self._banner_box.layout.display = ""
+            self._confirm_btn.layout.display = "none" if done_txt else ""
+        else:
+            self._banner.value = ""
+            self._banner_box.layout.display = "none"
+        if self._missing_box.children:
+            self._show_missing(self.missing())
+
+    def _apply_state(self, section) -> None:
+        na = section.id in self.na
+        for item in section.items:
+            q = self.questions.get(item.id)
+            if q is None:
+                continue
+            editable = self.editable and item.role == self.role and not na
+            q.disabled = not editable
+            if item.id in self._wrappers:
+                shown = A.visible(self.rubric, item, self._values)
+                self._wrappers[item.id].layout.display = "" if shown else "none"
+
+    def _show_missing(self, gaps: list[A.Missing]) -> None:
+        if not gaps:
+            self._missing_box.children = []
+            return
+        head = w.HTML(f"<strong>What is missing ({len(gaps)})</strong>")
+        buttons = []
+        for gap in gaps[:40]:
+            b = w.Button(description=f"{gap.section.title}: {gap.message}"[:160],
+                         tooltip="Go to this question", layout=w.Layout(width="auto"))
+            b.on_click(lambda _, g=gap: self.go_to(g.item_id))
+            buttons.append(b)
+        more = [w.HTML(f"… and {len(gaps) - 40} more")] if len(gaps) > 40 else []
+        self._missing_box.children = [head, *buttons, *more]
+
+    def go_to(self, item_id: str) -> None:
+        """Open the section holding an item and put the cursor in it."""
+        section = next(s for s in self.rubric.sections if any(i.id == item_id for i in s.items))
+        self.show_section(section.id)
+        self.question(item_id).focus()
+
+    # ------------------------------------------------------------------ autosave
+    def _schedule_autosave(self) -> None:
+        if not self.autosave_delay or not self.editable:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return
+            if not loop.is_running():
+                return
+        self._cancel_timer()
+        self._timer = loop.call_later(self.autosave_delay, self._autosave)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _autosave(self) -> None:
+        self._timer = None
+        if self.editable and self._values != self._saved_values or self._new:
+            self.save(event="autosaved")
+
+    # ------------------------------------------------------------------ helpers
+    def _say(self, text: str, error: bool = False) -> None:
+        cls = "ab-error" if error else "ab-ok"
+        role = ' role="alert"' if error else ' role="status"'
+        self._message.value = f'<div class="{cls} ab-para"{role}>{escape(text)}</div>'
+
+    def _errors_text(self, errors: dict) -> str:
+        return "; ".join(f"{self.rubric.item(k).label.strip()}: {v}" for k, v in errors.items())
+
+    def _case_facts(self) -> dict:
+        fields = self.rubric.rules.fields
+        out = {}
+        for key in ("case_id", "team", "auditor"):
+            item_id = getattr(fields, key)
+            value = self._values.get(item_id) if item_id else None
+            out[key] = value if isinstance(value, str) else None
+        return out
+
+    def _orphans_html(self) -> str:
+        known = {i.id for _, i in self.rubric.items()}
+        stored = {**self.record.get("answers", {}), **self.record.get("moderation", {})}
+        orphans = {k: v for k, v in stored.items() if k not in known}
+        if not orphans:
+            return ""
+        rows = "".join(f"<li><code>{escape(k)}</code>: {escape(str(v))}</li>"
+                       for k, v in sorted(orphans.items()))
+        return ("<h3>Answers to questions no longer in this template</h3><p class='ab-muted'>"
+                "Kept in the audit file, shown here read-only.</p><ul>" + rows + "</ul>")
+
+    def _version_html(self) -> str:
+        saved = self.record.get("rubric", {})
+        if saved.get("hash") in (None, rubric_hash(self.rubric)):
+            return ""
+        return (f'<div class="ab-notes">This audit was saved under version '
+                f"{escape(str(saved.get('version')))} of the template; it now opens under version "
+                f"{escape(self.rubric.version)}.</div>")
+
+
+def A_now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
