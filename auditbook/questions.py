@@ -523,6 +523,7 @@ class ActionsQuestion(Question):
         rows = list(value or [])
         shown = max(len(rows), self.item.rows_shown if not rows else 0)
         self._set_rows(rows + [{}] * (shown - len(rows)))
+        self._changed()
 
 
 @questions.register("guidance")
