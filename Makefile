@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
-APP ?= notebooks/guidance.ipynb
+APP ?= notebooks/audit.ipynb
 
 .PHONY: app test lint schema clean
 
@@ -22,9 +22,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 app: $(VENV)/.installed
-	$(BIN)/voila $(APP) --no-browser --Voila.ip=127.0.0.1 --port=$(PORT)
+	$(BIN)/python -m auditbook.serve --notebook $(APP) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	@SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium >/dev/null
+
+test: $(VENV)/.installed-test $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test

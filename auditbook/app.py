@@ -53,13 +53,16 @@ class AuditApp:
         self.moderate_btn = w.Button(description="Moderate", icon="balance-scale")
         self.resume_btn.on_click(lambda _: self.open(self.audit_picker.value, "auditor"))
         self.moderate_btn.on_click(lambda _: self.open(self.audit_picker.value, "moderator"))
+        self.refresh_btn = w.Button(description="Refresh list", icon="refresh")
+        self.refresh_btn.on_click(lambda _: self.refresh())
         self.table = w.HTML()
         self.message = w.HTML()
         self.landing = w.VBox([
             w.HTML("<h2>Case file audits</h2><h3>Start a new audit</h3>"),
             w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
             w.HTML("<h3>Saved audits</h3>"),
-            w.HBox([self.audit_picker, self.resume_btn, self.moderate_btn], layout=shared("row")),
+            w.HBox([self.audit_picker, self.resume_btn, self.moderate_btn, self.refresh_btn],
+                   layout=shared("row")),
             self.message, self.table])
         self.back_btn = w.Button(description="Back to the list of audits", icon="arrow-left",
                                  layout=w.Layout(width="auto"))
@@ -123,6 +126,22 @@ class AuditApp:
         return self._show(AuditForm(rubric, self.store, audit_id, role=role, user=self.user))
 
 
+def wait_for_visitor() -> None:
+    """Under Voilà's preheated kernels, pause until a person opens the page.
+
+    A preheated kernel runs the notebook before anyone visits; without this pause the list of
+    saved audits would be as it was when the kernel started, not when the page was opened.
+    """
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # not under Voilà
+        return
+    wait_for_request()
+
+
 def audit_app(folder=None, audits=None) -> w.Widget:
     """The widget the audit notebook displays."""
-    return AuditApp(folder, AuditStore(audits) if audits else None).widget
+    app = AuditApp(folder, AuditStore(audits) if audits else None)  # the slow part, preheated
+    wait_for_visitor()
+    app.refresh()
+    return app.widget
