@@ -39,6 +39,11 @@ FORM_CSS = CSS + """
 .ab-nav .widget-button { width: 100%; text-align: left; justify-content: flex-start; }
 .ab-nav button { white-space: normal; height: auto; min-height: 28px; }
 .ab-section-head { white-space: normal; }
+/* Jupyter's button colours fail WCAG AA contrast with white text: darker shades. */
+.ab-form .mod-primary, .ab-app .mod-primary { background-color: #0d47a1; color: #fff; }
+.ab-form .mod-success, .ab-app .mod-success { background-color: #1b5e20; color: #fff; }
+.ab-form .mod-danger, .ab-app .mod-danger { background-color: #b71c1c; color: #fff; }
+.ab-nav .ab-current { outline: 3px solid #0d47a1; outline-offset: -3px; font-weight: 700; }
 .ab-missing .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto;
   text-align: left; }
 </style>
