@@ -221,6 +221,9 @@ def item_gaps(rubric: Rubric, item, value, answers: dict) -> list[str]:
         for box in item.evidence:
             if box.required and not str(evidence.get(box.id) or "").strip():
                 gaps.append(f"{label}: write the {box.label.strip().rstrip(':')}")
+        written = any(str(t or "").strip() for t in evidence.values())
+        if differs_from_moderated(item, value, answers) and item.evidence and not written:
+            gaps.append(f"{label}: differs from the auditor's grade; give the rationale")
     if isinstance(item, YesNoPartial) and item.explanation and item.explanation_required:
         if not str((value or {}).get("explanation") or "").strip():
             gaps.append(f"{label}: {item.explanation.strip().rstrip(':')}")
@@ -234,6 +237,14 @@ def item_gaps(rubric: Rubric, item, value, answers: dict) -> list[str]:
             if empty:
                 gaps.append(f"{label}, row {n}: fill in {', '.join(empty)}")
     return gaps
+
+
+def differs_from_moderated(item, value, answers: dict) -> bool:
+    """A moderator's grade that disagrees with the auditor's grade it moderates."""
+    if not isinstance(item, Grade) or not item.moderates:
+        return False
+    mine, theirs = level_of(value), level_of(answers.get(item.moderates))
+    return bool(mine and theirs and mine != theirs)
 
 
 def missing(rubric: Rubric, answers: dict, not_applicable=(), role: str = "auditor") -> list[Missing]:

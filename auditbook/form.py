@@ -90,6 +90,7 @@ class AuditForm:
         self.questions: dict[str, Question] = {}
         self._panels: dict[str, w.Widget] = {}
         self._wrappers: dict[str, w.Widget] = {}
+        self._agreement: dict[str, w.HTML] = {}
         self._build()
         self._refresh()
 
@@ -323,6 +324,10 @@ class AuditForm:
             q.observe(self._on_answer)
             self.questions[item.id] = q
             holder = q.widget
+            if getattr(item, "moderates", None) and (self.role == "moderator"
+                                                     or self.status == "moderated"):
+                self._agreement[item.id] = w.HTML()
+                holder = w.VBox([self._agreement[item.id], q.widget], layout=shared("full"))
             if item.show_when is not None:
                 holder = w.Box([q.widget], layout=w.Layout(width="100%"))
                 self._wrappers[item.id] = holder
@@ -391,6 +396,8 @@ class AuditForm:
                 continue
             editable = self.editable and item.role == self.role and not na
             q.disabled = not editable
+            if item.id in self._agreement:
+                self._agreement[item.id].value = self._agreement_html(item)
             if item.id in self._wrappers:
                 shown = A.visible(self.rubric, item, self._values)
                 self._wrappers[item.id].layout.display = "" if shown else "none"
@@ -458,6 +465,18 @@ class AuditForm:
             value = self._values.get(item_id) if item_id else None
             out[key] = value if isinstance(value, str) else None
         return out
+
+    def _agreement_html(self, item) -> str:
+        """Beside a moderator's grade: the auditor's grade, and whether they agree."""
+        scale = self.rubric.scale(item.scale)
+        theirs = A.level_of(self._values.get(item.moderates))
+        mine = A.level_of(self._values.get(item.id))
+        label = (scale.level(theirs).label if theirs and scale.level(theirs) else "not given")
+        text = f"Auditor's grade: <strong>{escape(label)}</strong>"
+        if mine and theirs:
+            text += (" · you agree" if mine == theirs else
+                     " · <strong>you differ</strong>: give your rationale below")
+        return f'<div class="ab-agreement" role="status">{text}</div>'
 
     def _orphans_html(self) -> str:
         known = {i.id for _, i in self.rubric.items()}

@@ -265,3 +265,22 @@ def test_landing_escapes_saved_text(store):
     app = AuditApp(store=store, user="SW-01")
     assert "<img src=x" not in app.table.value
     assert "&lt;img src=x" in app.table.value
+
+
+def test_moderator_disagreement_needs_a_rationale(store):
+    r = rubric("descriptor-matrix")
+    form = AuditForm(r, store, user="SW-01", autosave_delay=None)
+    form.data = sample_answers(r, seed=2, levels={"overall_grade": "good"})
+    assert form.submit()
+    mod = AuditForm(r, store, form.audit_id, role="moderator", user="MOD-01", autosave_delay=None)
+    mod.question("moderated_overall_grade").value = {"level": "good"}
+    assert "you agree" in mod._agreement["moderated_overall_grade"].value
+    mod.question("moderated_overall_grade").value = {"level": "inadequate"}
+    assert "you differ" in mod._agreement["moderated_overall_grade"].value
+    msgs = [m.message for m in mod.missing()]
+    assert any("differs from the auditor's grade" in m for m in msgs)
+    mod.question("moderation_agree").value = "no"
+    assert any(m.item_id == "moderation_disagree_reason" for m in mod.missing())
+    mod.question("moderated_overall_grade").value = {
+        "level": "inadequate", "evidence": {"rationale": "Risk was not reduced."}}
+    assert not any("differs" in m.message for m in mod.missing())
