@@ -35,11 +35,14 @@ def type_into(page, label, text):
     box.press("Tab")  # text boxes send their value when the cursor leaves them
 
 
-def choose_audit(page, audit_id):
-    """Pick the saved audit whose entry names audit_id, as a person reading the list would."""
+def choose_audit(page, audit_id, status=None):
+    """Pick the saved audit whose entry names audit_id (and status), as a person would."""
     picker = page.get_by_label("Saved audit")
-    label = picker.locator("option", has_text=audit_id).first.text_content()
-    picker.select_option(label=label)
+    option = picker.locator("option", has_text=audit_id)
+    if status:
+        option = option.filter(has_text=status)
+    expect(option).to_have_count(1)  # the list is current
+    picker.select_option(label=option.text_content())
 
 
 def audit_files(server):
