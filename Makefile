@@ -35,6 +35,7 @@ $(CHROMIUM):
 		chromium >/dev/null
 
 test: $(VENV)/.installed-test $(CHROMIUM)
+	$(BIN)/ruff check auditbook tests benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test

@@ -105,7 +105,9 @@ def value_error(rubric: Rubric, item, value) -> str | None:
         return None
     if isinstance(item, SingleChoice):
         keys = [o.key for o in item.options]
-        return None if value in keys else f"expected one of {', '.join(keys)}, got {str(value)[:40]!r}"
+        return (
+            None if value in keys else f"expected one of {', '.join(keys)}, got {str(value)[:40]!r}"
+        )
     if isinstance(item, MultipleChoice):
         keys = [o.key for o in item.options]
         if not isinstance(value, list) or any(v not in keys for v in value):
@@ -232,8 +234,11 @@ def item_gaps(rubric: Rubric, item, value, answers: dict) -> list[str]:
         if len(rows) < item.min_rows:
             gaps.append(f"{label}: give at least {item.min_rows} actions")
         for n, row in enumerate(rows, 1):
-            empty = [item.columns.model_dump()[k].rstrip(":") for k in ("action", "owner", "due")
-                     if not str(row.get(k) or "").strip()]
+            empty = [
+                item.columns.model_dump()[k].rstrip(":")
+                for k in ("action", "owner", "due")
+                if not str(row.get(k) or "").strip()
+            ]
             if empty:
                 gaps.append(f"{label}, row {n}: fill in {', '.join(empty)}")
     return gaps
@@ -247,7 +252,9 @@ def differs_from_moderated(item, value, answers: dict) -> bool:
     return bool(mine and theirs and mine != theirs)
 
 
-def missing(rubric: Rubric, answers: dict, not_applicable=(), role: str = "auditor") -> list[Missing]:
+def missing(
+    rubric: Rubric, answers: dict, not_applicable=(), role: str = "auditor"
+) -> list[Missing]:
     """Everything still required of this role, section by section."""
     out = []
     for section in rubric.sections:

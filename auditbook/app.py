@@ -21,15 +21,23 @@ def audits_table_html(summaries: list[dict], library: Library) -> str:
         rubric = library.rubrics.get(s.get("rubric_id") or "")
         title = rubric.title if rubric else (s.get("rubric_id") or "?")
         if s.get("error"):
-            rows.append(f"<tr class='ab-error'><td>{escape(s['id'])}</td><td colspan='5'>"
-                        f"Cannot be opened: {escape(s['error'])}</td></tr>")
+            rows.append(
+                f"<tr class='ab-error'><td>{escape(s['id'])}</td><td colspan='5'>"
+                f"Cannot be opened: {escape(s['error'])}</td></tr>"
+            )
             continue
-        cells = [s.get("case_id") or "—", title, s.get("auditor") or "—",
-                 STATUS_WORDS.get(s.get("status"), s.get("status") or "?"),
-                 f"{s.get('saved_at') or ''} ({s.get('saved_by') or ''})", s["id"]]
+        cells = [
+            s.get("case_id") or "—",
+            title,
+            s.get("auditor") or "—",
+            STATUS_WORDS.get(s.get("status"), s.get("status") or "?"),
+            f"{s.get('saved_at') or ''} ({s.get('saved_by') or ''})",
+            s["id"],
+        ]
         rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in
-                   ("Case id", "Template", "Auditor", "Status", "Last saved", "Audit"))
+    head = "".join(
+        f"<th>{h}</th>" for h in ("Case id", "Template", "Auditor", "Status", "Last saved", "Audit")
+    )
     return f'<table class="ab-matrix ab-audits"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
@@ -42,13 +50,18 @@ class AuditApp:
         self.user = user or current_user()
         self.form: AuditForm | None = None
         self.rubric_picker = w.Dropdown(
-            description="Template", style=style_for(w.Dropdown),
+            description="Template",
+            style=style_for(w.Dropdown),
             options=[(r.title, r.id) for r in self.library.rubrics.values()],
-            layout=w.Layout(width="min(100%, 40em)"))
+            layout=w.Layout(width="min(100%, 40em)"),
+        )
         self.new_btn = w.Button(description="New audit", icon="plus", button_style="primary")
         self.new_btn.on_click(lambda _: self.new(self.rubric_picker.value))
-        self.audit_picker = w.Dropdown(description="Saved audit", style=style_for(w.Dropdown),
-                                       layout=w.Layout(width="min(100%, 40em)"))
+        self.audit_picker = w.Dropdown(
+            description="Saved audit",
+            style=style_for(w.Dropdown),
+            layout=w.Layout(width="min(100%, 40em)"),
+        )
         self.resume_btn = w.Button(description="Resume", icon="edit")
         self.moderate_btn = w.Button(description="Moderate", icon="balance-scale")
         self.resume_btn.on_click(lambda _: self.open(self.audit_picker.value, "auditor"))
@@ -57,15 +70,24 @@ class AuditApp:
         self.refresh_btn.on_click(lambda _: self.refresh())
         self.table = w.HTML()
         self.message = w.HTML()
-        self.landing = w.VBox([
-            w.HTML("<h2>Case file audits</h2><h3>Start a new audit</h3>"),
-            w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
-            w.HTML("<h3>Saved audits</h3>"),
-            w.HBox([self.audit_picker, self.resume_btn, self.moderate_btn, self.refresh_btn],
-                   layout=shared("row")),
-            self.message, self.table])
-        self.back_btn = w.Button(description="Back to the list of audits", icon="arrow-left",
-                                 layout=w.Layout(width="auto"))
+        self.landing = w.VBox(
+            [
+                w.HTML("<h2>Case file audits</h2><h3>Start a new audit</h3>"),
+                w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
+                w.HTML("<h3>Saved audits</h3>"),
+                w.HBox(
+                    [self.audit_picker, self.resume_btn, self.moderate_btn, self.refresh_btn],
+                    layout=shared("row"),
+                ),
+                self.message,
+                self.table,
+            ]
+        )
+        self.back_btn = w.Button(
+            description="Back to the list of audits",
+            icon="arrow-left",
+            layout=w.Layout(width="auto"),
+        )
         self.back_btn.on_click(lambda _: self.show_landing())
         self.form_box = w.VBox()
         self.widget = w.VBox([w.HTML(FORM_CSS), self.landing, self.form_box])
@@ -79,9 +101,16 @@ class AuditApp:
         for s in summaries:
             if s.get("error"):
                 continue
-            label = " · ".join(str(x) for x in (
-                s.get("case_id") or "(no case id)", s.get("rubric_id"),
-                STATUS_WORDS.get(s.get("status"), s.get("status")), s.get("saved_at"), s["id"]))
+            label = " · ".join(
+                str(x)
+                for x in (
+                    s.get("case_id") or "(no case id)",
+                    s.get("rubric_id"),
+                    STATUS_WORDS.get(s.get("status"), s.get("status")),
+                    s.get("saved_at"),
+                    s["id"],
+                )
+            )
             options.append((label, s["id"]))
         self.audit_picker.options = options
         self.audit_picker.value = options[0][1] if options else None
@@ -90,8 +119,9 @@ class AuditApp:
 
     def show_landing(self) -> None:
         if self.form is not None and self.form.editable:
-            self.form.save(event="autosaved") if self.form._values != self.form._saved_values \
-                else None
+            self.form.save(
+                event="autosaved"
+            ) if self.form._values != self.form._saved_values else None
         self.form = None
         self.form_box.children = []
         self.landing.layout.display = ""
@@ -116,12 +146,16 @@ class AuditApp:
             return None
         rubric = self.library.rubrics.get(record["rubric"]["id"])
         if rubric is None:
-            self.message.value = ('<div class="ab-error" role="alert">This audit uses a template '
-                                  f"that is not installed: {escape(record['rubric']['id'])}</div>")
+            self.message.value = (
+                '<div class="ab-error" role="alert">This audit uses a template '
+                f"that is not installed: {escape(record['rubric']['id'])}</div>"
+            )
             return None
         if role == "moderator" and record["status"] == "draft":
-            self.message.value = ('<div class="ab-error" role="alert">This audit has not been '
-                                  "submitted yet, so it cannot be moderated.</div>")
+            self.message.value = (
+                '<div class="ab-error" role="alert">This audit has not been '
+                "submitted yet, so it cannot be moderated.</div>"
+            )
             return None
         return self._show(AuditForm(rubric, self.store, audit_id, role=role, user=self.user))
 

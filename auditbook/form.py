@@ -15,7 +15,9 @@ from .render import CSS
 from .rubric import Rubric
 from .store import AuditStore, AuditStoreError, StaleAuditError, rubric_hash
 
-FORM_CSS = CSS + """
+FORM_CSS = (
+    CSS
+    + """
 <style>
 .ab-form { max-width: 100%; }
 .ab-stack.widget-inline-hbox { flex-direction: column; align-items: stretch; height: auto; }
@@ -48,6 +50,7 @@ FORM_CSS = CSS + """
   text-align: left; }
 </style>
 """
+)
 
 STATUS_WORDS = {"draft": "Draft", "submitted": "Submitted", "moderated": "Moderated"}
 
@@ -64,9 +67,15 @@ class AuditForm:
     `save()` writes a draft, `submit()` checks what is missing and submits.
     """
 
-    def __init__(self, rubric: Rubric, store: AuditStore | None = None,
-                 audit_id: str | None = None, role: str = "auditor", user: str | None = None,
-                 autosave_delay: float | None = 3.0):
+    def __init__(
+        self,
+        rubric: Rubric,
+        store: AuditStore | None = None,
+        audit_id: str | None = None,
+        role: str = "auditor",
+        user: str | None = None,
+        autosave_delay: float | None = 3.0,
+    ):
         if role not in ("auditor", "moderator"):
             raise ValueError(f"role must be 'auditor' or 'moderator', not {role!r}")
         self.rubric, self.role = rubric, role
@@ -82,8 +91,9 @@ class AuditForm:
         else:
             self.record = self.store.load(audit_id)
             if self.record["rubric"]["id"] != rubric.id:
-                raise ValueError(f"audit {audit_id} is a {self.record['rubric']['id']} audit, "
-                                 f"not {rubric.id}")
+                raise ValueError(
+                    f"audit {audit_id} is a {self.record['rubric']['id']} audit, not {rubric.id}"
+                )
         self._values = {**self.record.get("answers", {}), **self.record.get("moderation", {})}
         self._saved_values = dict(self._values)
         self.na = set(self.record.get("not_applicable", []))
@@ -152,7 +162,8 @@ class AuditForm:
     @property
     def editable(self) -> bool:
         return (self.role == "auditor" and self.status == "draft") or (
-            self.role == "moderator" and self.status == "submitted")
+            self.role == "moderator" and self.status == "submitted"
+        )
 
     def save(self, event: str = "saved") -> bool:
         """Write the audit as it stands; a draft may be incomplete. Returns True if saved."""
@@ -161,14 +172,19 @@ class AuditForm:
         if errors:
             self._say("Not saved: " + self._errors_text(errors), error=True)
             return False
-        changes = sorted(k for k in set(self._values) | set(self._saved_values)
-                         if self._values.get(k) != self._saved_values.get(k))
+        changes = sorted(
+            k
+            for k in set(self._values) | set(self._saved_values)
+            if self._values.get(k) != self._saved_values.get(k)
+        )
         record = dict(self.record)
         own = {i.id for _, i in self.rubric.items() if i.role == "moderator"}
-        record["answers"] = {k: v for k, v in self._values.items()
-                             if k not in own and v not in (None, "", [])}
-        record["moderation"] = {k: v for k, v in self._values.items()
-                                if k in own and v not in (None, "", [])}
+        record["answers"] = {
+            k: v for k, v in self._values.items() if k not in own and v not in (None, "", [])
+        }
+        record["moderation"] = {
+            k: v for k, v in self._values.items() if k in own and v not in (None, "", [])
+        }
         if self.role == "auditor":
             record["moderation"] = self.record.get("moderation", {})
         else:
@@ -198,8 +214,10 @@ class AuditForm:
         gaps = self.missing()
         if gaps:
             self._show_missing(gaps)
-            self._say(f"Not submitted: {len(gaps)} required answers are missing (listed below).",
-                      error=True)
+            self._say(
+                f"Not submitted: {len(gaps)} required answers are missing (listed below).",
+                error=True,
+            )
             return False
         new_status = "submitted" if self.role == "auditor" else "moderated"
         old = self.record["status"]
@@ -228,8 +246,10 @@ class AuditForm:
         reasons = self.escalations()
         if not reasons:
             return False
-        self.record = {**self.record, "escalation": {
-            "reasons": reasons, "confirmed_by": self.user, "confirmed_at": A_now()}}
+        self.record = {
+            **self.record,
+            "escalation": {"reasons": reasons, "confirmed_by": self.user, "confirmed_at": A_now()},
+        }
         return self.save(event="escalation confirmed")
 
     # ------------------------------------------------------------------ building
@@ -237,27 +257,43 @@ class AuditForm:
         r = self.rubric
         title = w.HTML(
             f'<h2>{escape(r.title)}</h2><div class="ab-meta">Audit {escape(self.audit_id)} · '
-            f"{escape(self.role)} view · template version {escape(r.version)}</div>")
+            f"{escape(self.role)} view · template version {escape(r.version)}</div>"
+        )
         notes = w.HTML(f'<div class="ab-notes ab-para">{escape(r.notes)}</div>' if r.notes else "")
         self._status = w.HTML(layout=w.Layout(flex="1 1 20em"))
         self._status.add_class("ab-status")
         self._message = w.HTML()
-        self._save_btn = w.Button(description="Save draft", icon="save", button_style="primary",
-                                  tooltip="Save the audit as it stands")
-        self._submit_btn = w.Button(description="Submit", icon="check", button_style="success",
-                                    tooltip="Check what is missing and submit")
-        self._reopen_btn = w.Button(description="Reopen", icon="unlock",
-                                    tooltip="Make the audit editable again (recorded)")
+        self._save_btn = w.Button(
+            description="Save draft",
+            icon="save",
+            button_style="primary",
+            tooltip="Save the audit as it stands",
+        )
+        self._submit_btn = w.Button(
+            description="Submit",
+            icon="check",
+            button_style="success",
+            tooltip="Check what is missing and submit",
+        )
+        self._reopen_btn = w.Button(
+            description="Reopen", icon="unlock", tooltip="Make the audit editable again (recorded)"
+        )
         self._check_btn = w.Button(description="What is missing?", icon="list")
         self._save_btn.on_click(lambda _: self.save())
         self._submit_btn.on_click(lambda _: self.submit())
         self._reopen_btn.on_click(lambda _: self.reopen())
         self._check_btn.on_click(lambda _: self._show_missing(self.missing()))
-        bar = w.HBox([self._save_btn, self._submit_btn, self._reopen_btn, self._check_btn,
-                      self._status], layout=shared("row"))
+        bar = w.HBox(
+            [self._save_btn, self._submit_btn, self._reopen_btn, self._check_btn, self._status],
+            layout=shared("row"),
+        )
         self._banner = w.HTML()
-        self._confirm_btn = w.Button(description="Escalation done: record it", icon="bell",
-                                     button_style="danger", layout=w.Layout(width="auto"))
+        self._confirm_btn = w.Button(
+            description="Escalation done: record it",
+            icon="bell",
+            button_style="danger",
+            layout=w.Layout(width="auto"),
+        )
         self._confirm_btn.on_click(lambda _: self.confirm_escalation())
         self._banner_box = w.VBox([self._banner, self._confirm_btn])
         self._missing_box = w.VBox()
@@ -270,14 +306,26 @@ class AuditForm:
             b = w.Button(description=s.title, layout=shared("full"), tooltip=s.title)
             b.on_click(lambda _, s=s: self.show_section(s.id))
             self._nav_buttons[s.id] = b
-        nav = w.VBox(list(self._nav_buttons.values()),
-                     layout=w.Layout(flex="0 0 16em", max_width="100%"))
+        nav = w.VBox(
+            list(self._nav_buttons.values()), layout=w.Layout(flex="0 0 16em", max_width="100%")
+        )
         nav.add_class("ab-nav")
         self._panel_box = w.VBox(layout=w.Layout(flex="1 1 30em", min_width="0"))
         body = w.HBox([nav, self._panel_box], layout=shared("row"))
-        self.widget = w.VBox([w.HTML(FORM_CSS), title, self._version_note, notes,
-                              self._banner_box, bar, self._message, self._missing_box, body,
-                              self._orphans])
+        self.widget = w.VBox(
+            [
+                w.HTML(FORM_CSS),
+                title,
+                self._version_note,
+                notes,
+                self._banner_box,
+                bar,
+                self._message,
+                self._missing_box,
+                body,
+                self._orphans,
+            ]
+        )
         self.widget.add_class("ab-form")
         self.show_section(self._sections()[0].id)
 
@@ -285,8 +333,9 @@ class AuditForm:
         if self.role == "moderator":
             return list(self.rubric.sections)
         show_mod = self.status == "moderated"
-        return [s for s in self.rubric.sections
-                if any(i.role == "auditor" or show_mod for i in s.items)]
+        return [
+            s for s in self.rubric.sections if any(i.role == "auditor" or show_mod for i in s.items)
+        ]
 
     def show_section(self, section_id: str) -> None:
         section = next(s for s in self.rubric.sections if s.id == section_id)
@@ -307,12 +356,19 @@ class AuditForm:
         if section.intro:
             head += f'<div class="ab-para">{escape(section.intro)}</div>'
         if section.prompts:
-            head += (f"<p><em>{escape(section.prompts_heading or 'Consider:')}</em></p><ul>"
-                     + "".join(f"<li>{escape(p)}</li>" for p in section.prompts) + "</ul>")
+            head += (
+                f"<p><em>{escape(section.prompts_heading or 'Consider:')}</em></p><ul>"
+                + "".join(f"<li>{escape(p)}</li>" for p in section.prompts)
+                + "</ul>"
+            )
         parts: list[w.Widget] = [w.HTML(head)]
         if section.allow_not_applicable:
-            na = w.Checkbox(value=section.id in self.na, indent=False,
-                            description="Not applicable to this child", style=style_for(w.Checkbox))
+            na = w.Checkbox(
+                value=section.id in self.na,
+                indent=False,
+                description="Not applicable to this child",
+                style=style_for(w.Checkbox),
+            )
             na.observe(lambda ch, sid=section.id: self._toggle_na(sid, ch["new"]), names="value")
             self._na_boxes[section.id] = na
             parts.append(na)
@@ -324,8 +380,9 @@ class AuditForm:
             q.observe(self._on_answer)
             self.questions[item.id] = q
             holder = q.widget
-            if getattr(item, "moderates", None) and (self.role == "moderator"
-                                                     or self.status == "moderated"):
+            if getattr(item, "moderates", None) and (
+                self.role == "moderator" or self.status == "moderated"
+            ):
                 self._agreement[item.id] = w.HTML()
                 holder = w.VBox([self._agreement[item.id], q.widget], layout=shared("full"))
             if item.show_when is not None:
@@ -368,7 +425,8 @@ class AuditForm:
         self._status.value = (
             f"{status} · {done} of {total} required answers given "
             f'<progress value="{done}" max="{max(total, 1)}" aria-label="Answered of required">'
-            f"{pct}%</progress>")
+            f"{pct}%</progress>"
+        )
         self._save_btn.disabled = not self.editable
         self._submit_btn.disabled = not self.editable
         self._reopen_btn.layout.display = "" if not self.editable else "none"
@@ -376,10 +434,18 @@ class AuditForm:
         if reasons:
             items = "".join(f"<li>{escape(t)}</li>" for t in reasons)
             conf = self.record.get("escalation") or {}
-            done_txt = (f"<p>Escalation recorded by {escape(conf['confirmed_by'])} at "
-                        f"{escape(conf['confirmed_at'])}.</p>") if conf.get("confirmed_at") else ""
-            self._banner.value = (f'<div class="ab-banner" role="alert"><strong>Escalate now.'
-                                  f"</strong> Who must be told:<ul>{items}</ul>{done_txt}</div>")
+            done_txt = (
+                (
+                    f"<p>Escalation recorded by {escape(conf['confirmed_by'])} at "
+                    f"{escape(conf['confirmed_at'])}.</p>"
+                )
+                if conf.get("confirmed_at")
+                else ""
+            )
+            self._banner.value = (
+                f'<div class="ab-banner" role="alert"><strong>Escalate now.'
+                f"</strong> Who must be told:<ul>{items}</ul>{done_txt}</div>"
+            )
             self._banner_box.layout.display = ""
             self._confirm_btn.layout.display = "none" if done_txt else ""
         else:
@@ -409,8 +475,11 @@ class AuditForm:
         head = w.HTML(f"<strong>What is missing ({len(gaps)})</strong>")
         buttons = []
         for gap in gaps[:40]:
-            b = w.Button(description=f"{gap.section.title}: {gap.message}"[:160],
-                         tooltip="Go to this question", layout=w.Layout(width="auto"))
+            b = w.Button(
+                description=f"{gap.section.title}: {gap.message}"[:160],
+                tooltip="Go to this question",
+                layout=w.Layout(width="auto"),
+            )
             b.on_click(lambda _, g=gap: self.go_to(g.item_id))
             buttons.append(b)
         more = [w.HTML(f"… and {len(gaps) - 40} more")] if len(gaps) > 40 else []
@@ -471,11 +540,14 @@ class AuditForm:
         scale = self.rubric.scale(item.scale)
         theirs = A.level_of(self._values.get(item.moderates))
         mine = A.level_of(self._values.get(item.id))
-        label = (scale.level(theirs).label if theirs and scale.level(theirs) else "not given")
+        label = scale.level(theirs).label if theirs and scale.level(theirs) else "not given"
         text = f"Auditor's grade: <strong>{escape(label)}</strong>"
         if mine and theirs:
-            text += (" · you agree" if mine == theirs else
-                     " · <strong>you differ</strong>: give your rationale below")
+            text += (
+                " · you agree"
+                if mine == theirs
+                else " · <strong>you differ</strong>: give your rationale below"
+            )
         return f'<div class="ab-agreement" role="status">{text}</div>'
 
     def _orphans_html(self) -> str:
@@ -484,18 +556,24 @@ class AuditForm:
         orphans = {k: v for k, v in stored.items() if k not in known}
         if not orphans:
             return ""
-        rows = "".join(f"<li><code>{escape(k)}</code>: {escape(str(v))}</li>"
-                       for k, v in sorted(orphans.items()))
-        return ("<h3>Answers to questions no longer in this template</h3><p class='ab-muted'>"
-                "Kept in the audit file, shown here read-only.</p><ul>" + rows + "</ul>")
+        rows = "".join(
+            f"<li><code>{escape(k)}</code>: {escape(str(v))}</li>"
+            for k, v in sorted(orphans.items())
+        )
+        return (
+            "<h3>Answers to questions no longer in this template</h3><p class='ab-muted'>"
+            "Kept in the audit file, shown here read-only.</p><ul>" + rows + "</ul>"
+        )
 
     def _version_html(self) -> str:
         saved = self.record.get("rubric", {})
         if saved.get("hash") in (None, rubric_hash(self.rubric)):
             return ""
-        return (f'<div class="ab-notes">This audit was saved under version '
-                f"{escape(str(saved.get('version')))} of the template; it now opens under version "
-                f"{escape(self.rubric.version)}.</div>")
+        return (
+            f'<div class="ab-notes">This audit was saved under version '
+            f"{escape(str(saved.get('version')))} of the template; it now opens under version "
+            f"{escape(self.rubric.version)}.</div>"
+        )
 
 
 def A_now() -> str:

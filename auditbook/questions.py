@@ -23,7 +23,7 @@ class UnknownQuestionType(KeyError):
 
 
 class QuestionRegistry:
-    """Type name → question class. Duplicate or unknown names are errors that list the valid ones."""
+    """Type name → question class; duplicate or unknown names are errors listing the valid ones."""
 
     def __init__(self) -> None:
         self._types: dict[str, type[Question]] = {}
@@ -33,8 +33,10 @@ class QuestionRegistry:
 
         def add(cls: type[Question]) -> type[Question]:
             if name in self._types and not replace:
-                raise ValueError(f"question type {name!r} is already registered "
-                                 f"(known: {', '.join(self._types)}); pass replace=True")
+                raise ValueError(
+                    f"question type {name!r} is already registered "
+                    f"(known: {', '.join(self._types)}); pass replace=True"
+                )
             self._types[name] = cls
             return cls
 
@@ -42,8 +44,9 @@ class QuestionRegistry:
 
     def get(self, name: str) -> type[Question]:
         if name not in self._types:
-            raise UnknownQuestionType(f"unknown question type {name!r}; known types are: "
-                                      f"{', '.join(sorted(self._types))}")
+            raise UnknownQuestionType(
+                f"unknown question type {name!r}; known types are: {', '.join(sorted(self._types))}"
+            )
         return self._types[name]
 
     def build(self, item, rubric: Rubric) -> Question:
@@ -158,8 +161,16 @@ class Question:
 
 
 def _text(widget_cls, label: str, placeholder: str = "", **kw) -> w.Widget:
-    return _stacked(widget_cls(description=label, placeholder=placeholder, style=style_for(widget_cls),
-                               layout=kw.pop("layout", shared("full")), continuous_update=False, **kw))
+    return _stacked(
+        widget_cls(
+            description=label,
+            placeholder=placeholder,
+            style=style_for(widget_cls),
+            layout=kw.pop("layout", shared("full")),
+            continuous_update=False,
+            **kw,
+        )
+    )
 
 
 @questions.register("short_text")
@@ -213,8 +224,9 @@ class MonthQuestion(ShortTextQuestion):
     description = "A month, stored as YYYY-MM."
 
     def build(self):
-        widget = _text(w.Text, self.item.label, placeholder="YYYY-MM",
-                       layout=w.Layout(width="14em"))
+        widget = _text(
+            w.Text, self.item.label, placeholder="YYYY-MM", layout=w.Layout(width="14em")
+        )
         self._watch(widget)
         return widget
 
@@ -255,10 +267,14 @@ class NumberQuestion(ShortTextQuestion):
 def _choice(display: str, label: str, options: list[tuple[str, str | None]]) -> w.Widget:
     if display == "radio":
         real = [o for o in options if o[1] is not None]
-        return _stacked(w.RadioButtons(description=label, options=real, index=None,
-                                       style=style_for(w.RadioButtons)))
-    return _stacked(w.Dropdown(description=label, options=options, value=None,
-                               style=style_for(w.Dropdown)))
+        return _stacked(
+            w.RadioButtons(
+                description=label, options=real, index=None, style=style_for(w.RadioButtons)
+            )
+        )
+    return _stacked(
+        w.Dropdown(description=label, options=options, value=None, style=style_for(w.Dropdown))
+    )
 
 
 @questions.register("single_choice")
@@ -291,8 +307,10 @@ class MultipleChoiceQuestion(Question):
     description = "Pick any number of options (check boxes)."
 
     def build(self):
-        self.boxes = [w.Checkbox(description=o.label, value=False, indent=False,
-                                 style=style_for(w.Checkbox)) for o in self.item.options]
+        self.boxes = [
+            w.Checkbox(description=o.label, value=False, indent=False, style=style_for(w.Checkbox))
+            for o in self.item.options
+        ]
         for box in self.boxes:
             self._watch(box)
         legend = w.HTML(f'<span class="ab-label">{escape(self.item.label)}</span>')
@@ -303,13 +321,13 @@ class MultipleChoiceQuestion(Question):
 
     @property
     def value(self):
-        chosen = [o.key for o, b in zip(self.item.options, self.boxes) if b.value]
+        chosen = [o.key for o, b in zip(self.item.options, self.boxes, strict=True) if b.value]
         return chosen or None
 
     @value.setter
     def value(self, value):
         value = value or []
-        for o, box in zip(self.item.options, self.boxes):
+        for o, box in zip(self.item.options, self.boxes, strict=True):
             box.value = o.key in value
 
 
@@ -322,9 +340,11 @@ def descriptor_html(rubric: Rubric, item, key: str | None) -> str:
     own = (getattr(item, "descriptors", None) or {}).get(level.key)
     text = own or level.descriptor or ""
     colour = level.colour or "#999"
-    return (f'<div class="ab-desc" style="border-left-color:{colour}" aria-live="polite">'
-            f"<strong>{escape(level.label)}</strong>"
-            f'<div class="ab-para">{escape(text)}</div></div>')
+    return (
+        f'<div class="ab-desc" style="border-left-color:{colour}" aria-live="polite">'
+        f"<strong>{escape(level.label)}</strong>"
+        f'<div class="ab-para">{escape(text)}</div></div>'
+    )
 
 
 def compare_html(rubric: Rubric, item) -> str:
@@ -333,12 +353,18 @@ def compare_html(rubric: Rubric, item) -> str:
     own = getattr(item, "descriptors", None) or {}
     if not any(own.get(lv.key) or lv.descriptor for lv in scale.levels):
         return ""
-    head = "".join(f'<th style="border-top:4px solid {lv.colour or "#999"}">{escape(lv.label)}</th>'
-                   for lv in scale.levels)
-    cells = "".join(f'<td class="ab-para">{escape(own.get(lv.key) or lv.descriptor or "")}</td>'
-                    for lv in scale.levels)
-    return (f'<details class="ab-compare"><summary>Compare all levels</summary>'
-            f'<table class="ab-matrix"><tr>{head}</tr><tr>{cells}</tr></table></details>')
+    head = "".join(
+        f'<th style="border-top:4px solid {lv.colour or "#999"}">{escape(lv.label)}</th>'
+        for lv in scale.levels
+    )
+    cells = "".join(
+        f'<td class="ab-para">{escape(own.get(lv.key) or lv.descriptor or "")}</td>'
+        for lv in scale.levels
+    )
+    return (
+        f'<details class="ab-compare"><summary>Compare all levels</summary>'
+        f'<table class="ab-matrix"><tr>{head}</tr><tr>{cells}</tr></table></details>'
+    )
 
 
 @questions.register("grade")
@@ -350,8 +376,9 @@ class GradeQuestion(Question):
         options = [("Choose a grade", None)] + [(lv.label, lv.key) for lv in scale.levels]
         self.picker = _choice(self.item.display, self.item.label, options)
         self.picker.add_class("ab-grade-picker")
-        self.descriptor = w.HTML(descriptor_html(self.rubric, self.item, None),
-                                 layout=shared("half"))
+        self.descriptor = w.HTML(
+            descriptor_html(self.rubric, self.item, None), layout=shared("half")
+        )
         self.descriptor.add_class("ab-descriptor")
         self.picker.observe(self._show_descriptor, names="value")
         self._watch(self.picker)
@@ -410,8 +437,9 @@ class YesNoPartialQuestion(GradeQuestion):
         self._watch(self.picker)
         self.texts = {}
         if self.item.explanation:
-            self.texts["explanation"] = _text(w.Textarea, self.item.explanation,
-                                              layout=shared("text_area"))
+            self.texts["explanation"] = _text(
+                w.Textarea, self.item.explanation, layout=shared("text_area")
+            )
             self._watch(self.texts["explanation"])
         return w.VBox([self.picker, *self.texts.values()], layout=shared("full"))
 
@@ -450,8 +478,9 @@ class ActionsQuestion(Question):
         )
         self.rows_box = w.VBox()
         self.rows: list[tuple[w.Widget, ...]] = []
-        self.add = w.Button(description="Add action", icon="plus",
-                            tooltip=f"Add a row to: {self.item.label}")
+        self.add = w.Button(
+            description="Add action", icon="plus", tooltip=f"Add a row to: {self.item.label}"
+        )
         self.add.add_class("ab-add-action")
         self.add.on_click(lambda _: self._add_row(focus=True))
         for _ in range(self.item.rows_shown):
@@ -464,33 +493,43 @@ class ActionsQuestion(Question):
         cols = self.item.columns
 
         def cell(label: str, value: str) -> w.Text:
-            box = w.Text(value=value or "", description=f"{label.rstrip(':')} (row {n})",
-                         continuous_update=False, style=style_for(w.Text), layout=shared("half"))
+            box = w.Text(
+                value=value or "",
+                description=f"{label.rstrip(':')} (row {n})",
+                continuous_update=False,
+                style=style_for(w.Text),
+                layout=shared("half"),
+            )
             box.add_class("ab-sr-label")
             self._watch(box)
             return box
 
         action, owner = cell(cols.action, row.get("action")), cell(cols.owner, row.get("owner"))
         if self.item.due_kind == "date":
-            due = w.DatePicker(description=f"{cols.due.rstrip(':')} (row {n})",
-                               style=style_for(w.DatePicker))
+            due = w.DatePicker(
+                description=f"{cols.due.rstrip(':')} (row {n})", style=style_for(w.DatePicker)
+            )
             due.add_class("ab-sr-label")
             due.value = dt.date.fromisoformat(row["due"]) if row.get("due") else None
             self._watch(due)
         else:
             due = cell(cols.due, row.get("due"))
-        remove = w.Button(description="Remove", tooltip=f"Remove action row {n}",
-                          layout=w.Layout(width="auto"))
+        remove = w.Button(
+            description="Remove", tooltip=f"Remove action row {n}", layout=w.Layout(width="auto")
+        )
         cells = (action, owner, due, remove)
         remove.on_click(lambda _: self._remove_row(cells))
         self.rows.append(cells)
-        self.rows_box.children = [*self.rows_box.children, w.HBox(list(cells), layout=shared("row"))]
+        self.rows_box.children = [
+            *self.rows_box.children,
+            w.HBox(list(cells), layout=shared("row")),
+        ]
         if focus:
             action.focus()
         self._changed()
 
     def _remove_row(self, cells) -> None:
-        values = [r for c, r in zip(self.rows, self._row_values()) if c is not cells]
+        values = [r for c, r in zip(self.rows, self._row_values(), strict=True) if c is not cells]
         self._set_rows(values)
         self._changed()
 

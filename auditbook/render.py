@@ -122,7 +122,9 @@ def matrix_html(rubric: Rubric, items: list[Grade]) -> str:
         cells = "".join(
             f"<td>{_para((item.descriptors or {}).get(lv.key))}</td>" for lv in scale.levels
         )
-        rows.append(f'<tr data-item="{_t(item.id)}"><th class="ab-crit">{_t(item.label)}</th>{cells}</tr>')
+        rows.append(
+            f'<tr data-item="{_t(item.id)}"><th class="ab-crit">{_t(item.label)}</th>{cells}</tr>'
+        )
     return (
         f'<table class="ab-matrix"><tr><th class="ab-crit">Criteria</th>{scale_header(scale)}</tr>'
         + "".join(rows)
@@ -145,13 +147,20 @@ def item_html(rubric: Rubric, item) -> str:
     if item.help:
         parts.append(f'<div class="ab-muted">{_para(item.help)}</div>')
     if item.show_when:
-        parts.append(f'<div class="ab-muted">Shown when {_t(condition_text(rubric, item.show_when))}.</div>')
+        parts.append(
+            f'<div class="ab-muted">Shown when {_t(condition_text(rubric, item.show_when))}.</div>'
+        )
     if item.required_when:
         parts.append(
-            f'<div class="ab-muted">Required when {_t(condition_text(rubric, item.required_when))}.</div>'
+            '<div class="ab-muted">Required when '
+            f"{_t(condition_text(rubric, item.required_when))}.</div>"
         )
     if isinstance(item, (SingleChoice, MultipleChoice)):
-        parts.append('<div class="ab-muted">Options: ' + _t(" · ".join(o.label for o in item.options)) + "</div>")
+        parts.append(
+            '<div class="ab-muted">Options: '
+            + _t(" · ".join(o.label for o in item.options))
+            + "</div>"
+        )
     if isinstance(item, (Grade, YesNoPartial)):
         scale = rubric.scale(item.scale)
         parts.append(f'<div class="ab-muted">Scale: {_t(scale.name)}</div>')
@@ -161,7 +170,10 @@ def item_html(rubric: Rubric, item) -> str:
             parts.append('<div class="ab-muted">With: ' + _t(" · ".join(boxes)) + "</div>")
         if isinstance(item, Grade) and item.moderates:
             target = rubric.item(item.moderates)
-            parts.append(f'<div class="ab-muted">Moderates: {_t(target.label if target else item.moderates)}</div>')
+            parts.append(
+                '<div class="ab-muted">Moderates: '
+                f"{_t(target.label if target else item.moderates)}</div>"
+            )
     if isinstance(item, Actions):
         c = item.columns
         parts.append(
@@ -174,12 +186,17 @@ def item_html(rubric: Rubric, item) -> str:
 
 def section_html(rubric: Rubric, section: Section) -> str:
     number = f"{_t(section.number)}. " if section.number else ""
-    head = f'<section class="ab-section" data-section="{_t(section.id)}"><h3>{number}{_t(section.title)}</h3>'
+    head = (
+        f'<section class="ab-section" data-section="{_t(section.id)}">'
+        f"<h3>{number}{_t(section.title)}</h3>"
+    )
     parts = [head, _para(section.intro)]
     if section.allow_not_applicable:
         parts.append('<p class="ab-muted">The auditor may mark this section not applicable.</p>')
     if section.prompts:
-        parts.append(f"<p><em>{_t(section.prompts_heading or 'Consider:')}</em></p>{_list(section.prompts)}")
+        parts.append(
+            f"<p><em>{_t(section.prompts_heading or 'Consider:')}</em></p>{_list(section.prompts)}"
+        )
     matrix_items = [i for i in section.items if isinstance(i, Grade) and i.descriptors]
     for item in section.items:
         parts.append(item_html(rubric, item))
@@ -199,12 +216,16 @@ def rules_html(rubric: Rubric) -> str:
     if rules.overall_grade:
         rows.append(f"<li>Overall grade: {_t(rubric.item(rules.overall_grade).label)}</li>")
     if rules.moderated_overall_grade:
-        rows.append(f"<li>Moderated overall grade: {_t(rubric.item(rules.moderated_overall_grade).label)}</li>")
+        rows.append(
+            "<li>Moderated overall grade: "
+            f"{_t(rubric.item(rules.moderated_overall_grade).label)}</li>"
+        )
     for sid in rules.safety:
         rows.append(f"<li>Safety judgement: {_t(rubric.item(sid).label)}</li>")
     for esc in rules.escalation:
         rows.append(
-            f"<li><strong>Escalate</strong> when {_t(condition_text(rubric, esc.when))}: {_t(esc.tell)}</li>"
+            f"<li><strong>Escalate</strong> when {_t(condition_text(rubric, esc.when))}: "
+            f"{_t(esc.tell)}</li>"
         )
     return f"<h3>Rules</h3><ul>{''.join(rows)}</ul>" if rows else ""
 
@@ -228,7 +249,9 @@ def rubric_html(rubric: Rubric, guidance: list[Guidance] = ()) -> str:
     parts.append(f'<p class="ab-meta">{meta}</p>')
     parts.append(_para(rubric.description))
     if rubric.notes:
-        parts.append(f'<div class="ab-notes"><strong>Notes for auditor</strong>{_para(rubric.notes)}</div>')
+        parts.append(
+            f'<div class="ab-notes"><strong>Notes for auditor</strong>{_para(rubric.notes)}</div>'
+        )
     parts += [section_html(rubric, s) for s in rubric.sections]
     parts.append(rules_html(rubric))
     parts.append("<h3>Grade scales</h3>" + "".join(scale_html(s) for s in rubric.scales))

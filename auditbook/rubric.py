@@ -7,7 +7,7 @@ item, a grade naming a scale) are checked in :mod:`auditbook.validate`.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -236,19 +236,17 @@ class GuidanceText(ItemBase):
 
 
 Item = Annotated[
-    Union[
-        ShortText,
-        LongText,
-        DateItem,
-        MonthItem,
-        NumberItem,
-        SingleChoice,
-        MultipleChoice,
-        Grade,
-        YesNoPartial,
-        Actions,
-        GuidanceText,
-    ],
+    ShortText
+    | LongText
+    | DateItem
+    | MonthItem
+    | NumberItem
+    | SingleChoice
+    | MultipleChoice
+    | Grade
+    | YesNoPartial
+    | Actions
+    | GuidanceText,
     Field(discriminator="type"),
 ]
 

@@ -20,8 +20,10 @@ from .rubric import (
     YesNoPartial,
 )
 
-WORDS = ("plan review visit assessment chronology supervision risk voice school health "
-         "family network safety goals progress drift delay strengths evidence outcome").split()
+WORDS = (
+    "plan review visit assessment chronology supervision risk voice school health "
+    "family network safety goals progress drift delay strengths evidence outcome"
+).split()
 
 
 def _sentence(rng: random.Random, n: int = 12) -> str:
@@ -55,18 +57,27 @@ def sample_value(rubric: Rubric, item, rng: random.Random, level: str | None = N
             if item.evidence:
                 value["evidence"] = {e.id: _sentence(rng) for e in item.evidence}
             return value
-        return {"level": chosen, "explanation": _sentence(rng)} if item.explanation else {
-            "level": chosen}
+        return (
+            {"level": chosen, "explanation": _sentence(rng)}
+            if item.explanation
+            else {"level": chosen}
+        )
     if isinstance(item, Actions):
         due = (date(2026, 6, 1) + timedelta(days=rng.randint(0, 200))).isoformat()
-        return [{"action": _sentence(rng, 6), "owner": rng.choice(["SW", "TM", "SM", "IRO"]),
-                 "due": due if item.due_kind == "date" else "Within 4 weeks"}
-                for _ in range(max(1, item.min_rows))]
+        return [
+            {
+                "action": _sentence(rng, 6),
+                "owner": rng.choice(["SW", "TM", "SM", "IRO"]),
+                "due": due if item.due_kind == "date" else "Within 4 weeks",
+            }
+            for _ in range(max(1, item.min_rows))
+        ]
     raise TypeError(f"no sample for item type {item.type}")
 
 
-def sample_answers(rubric: Rubric, seed: int = 0, role: str = "auditor",
-                   levels: dict | None = None) -> dict:
+def sample_answers(
+    rubric: Rubric, seed: int = 0, role: str = "auditor", levels: dict | None = None
+) -> dict:
     """A complete set of valid answers for every item of a role (levels pins chosen grades)."""
     rng = random.Random(seed)
     out = {}

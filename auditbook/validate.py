@@ -78,9 +78,16 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_KINDS = {"sections": "section", "items": "item", "scales": "scale", "levels": "level",
-          "options": "option", "evidence": "evidence", "documents": "document",
-          "escalation": "escalation rule"}
+_KINDS = {
+    "sections": "section",
+    "items": "item",
+    "scales": "scale",
+    "levels": "level",
+    "options": "option",
+    "evidence": "evidence",
+    "documents": "document",
+    "escalation": "escalation rule",
+}
 
 
 def _id_along(data: Any, path: tuple) -> str | None:
@@ -144,7 +151,11 @@ def _from_validation(err: ValidationError, file: str, raw: Any, root: type) -> l
     for e in err.errors(include_url=False):
         loc = tuple(e["loc"])
         # Drop the discriminator tag pydantic inserts ("grade" in sections.0.items.1.grade.x).
-        path = tuple(s for i, s in enumerate(loc) if not (s in ITEM_TYPES and i and isinstance(loc[i - 1], int)))
+        path = tuple(
+            s
+            for i, s in enumerate(loc)
+            if not (s in ITEM_TYPES and i and isinstance(loc[i - 1], int))
+        )
         line = yamlsafe.line_of(raw, path)
         item = _id_along(raw, path)
         key = next((str(s) for s in reversed(path) if isinstance(s, str)), None)
@@ -153,12 +164,19 @@ def _from_validation(err: ValidationError, file: str, raw: Any, root: type) -> l
             parent = _model_at(root, loc[:-1])
             valid = sorted(parent.model_fields) if parent else []
             close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-            problems.append(Problem(
-                file, line, item, key, "unknown key",
-                expected="one of " + ", ".join(valid) if valid else None,
-                hint=f"did you mean '{close[0]}'?" if close else "remove it or check the spelling "
-                "against docs/rubric-format.md.",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    item,
+                    key,
+                    "unknown key",
+                    expected="one of " + ", ".join(valid) if valid else None,
+                    hint=f"did you mean '{close[0]}'?"
+                    if close
+                    else "remove it or check the spelling against docs/rubric-format.md.",
+                )
+            )
         elif kind == "missing":
             hint = f"add '{key}:' here; see docs/rubric-format.md."
             parent = _node_at(raw, path[:-1])
@@ -170,30 +188,52 @@ def _from_validation(err: ValidationError, file: str, raw: Any, root: type) -> l
         elif kind == "union_tag_invalid":
             found = e["ctx"]["tag"]
             close = difflib.get_close_matches(str(found), list(ITEM_TYPES), n=1)
-            problems.append(Problem(
-                file, line, item, "type", "unknown item type",
-                expected="one of " + ", ".join(ITEM_TYPES), found=repr(found),
-                hint=f"did you mean '{close[0]}'?" if close else None,
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    item,
+                    "type",
+                    "unknown item type",
+                    expected="one of " + ", ".join(ITEM_TYPES),
+                    found=repr(found),
+                    hint=f"did you mean '{close[0]}'?" if close else None,
+                )
+            )
         elif kind == "union_tag_not_found":
-            problems.append(Problem(
-                file, line, item, "type", "the item has no type",
-                expected="one of " + ", ".join(ITEM_TYPES),
-                hint="add 'type:' to the item.",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    item,
+                    "type",
+                    "the item has no type",
+                    expected="one of " + ", ".join(ITEM_TYPES),
+                    hint="add 'type:' to the item.",
+                )
+            )
         else:
             msg = e["msg"]
             if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
+                msg = msg[len("Value error, ") :]
             value = e.get("input")
             hint = "see docs/rubric-format.md for this key."
             if isinstance(value, bool):
-                hint = ("YAML reads unquoted yes/no/on/off/true/false as true or false; "
-                        'write the text in quotes, e.g. "yes".')
-            problems.append(Problem(
-                file, line, item, key, msg,
-                found=None if isinstance(value, (dict, list)) else _short(value), hint=hint,
-            ))
+                hint = (
+                    "YAML reads unquoted yes/no/on/off/true/false as true or false; "
+                    'write the text in quotes, e.g. "yes".'
+                )
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    item,
+                    key,
+                    msg,
+                    found=None if isinstance(value, (dict, list)) else _short(value),
+                    hint=hint,
+                )
+            )
     return problems
 
 
@@ -220,8 +260,9 @@ class _Checker:
         return self.problems
 
     def scales(self) -> None:
-        self.duplicates([(("scales", i, "id"), s.id) for i, s in enumerate(self.doc.scales)],
-                        "scale id")
+        self.duplicates(
+            [(("scales", i, "id"), s.id) for i, s in enumerate(self.doc.scales)], "scale id"
+        )
         for i, scale in enumerate(self.doc.scales):
             self.duplicates(
                 [(("scales", i, "levels", j, "key"), lv.key) for j, lv in enumerate(scale.levels)],
@@ -239,9 +280,15 @@ class _Checker:
         for path, value in entries:
             if counts[value] > 1 and value in seen:
                 first = yamlsafe.line_of(self.raw, seen[value])
-                self.add(path, value, path[-1], f"duplicate {what}",
-                         expected="each id to be used once", found=f"'{value}' again "
-                         f"(first on line {first})", hint="give one of them a different id.")
+                self.add(
+                    path,
+                    value,
+                    path[-1],
+                    f"duplicate {what}",
+                    expected="each id to be used once",
+                    found=f"'{value}' again (first on line {first})",
+                    hint="give one of them a different id.",
+                )
             seen.setdefault(value, path)
 
     def ids(self) -> None:
@@ -257,10 +304,15 @@ class _Checker:
     def missing_scale(self, path: tuple, item: str, name: str) -> None:
         ids = [s.id for s in self.doc.scales]
         close = difflib.get_close_matches(name, ids, n=1)
-        self.add(path, item, "scale", "names a scale that does not exist",
-                 expected="one of " + (", ".join(ids) or "(no scales defined)"),
-                 found=repr(name),
-                 hint=f"did you mean '{close[0]}'?" if close else "add it under 'scales:'.")
+        self.add(
+            path,
+            item,
+            "scale",
+            "names a scale that does not exist",
+            expected="one of " + (", ".join(ids) or "(no scales defined)"),
+            found=repr(name),
+            hint=f"did you mean '{close[0]}'?" if close else "add it under 'scales:'.",
+        )
 
     def items(self) -> None:
         rubric: Rubric = self.doc
@@ -274,36 +326,59 @@ class _Checker:
                     elif isinstance(item, Grade):
                         for level in item.descriptors or {}:
                             if not scale.level(level):
-                                self.add(base + ("descriptors", level), item.id, "descriptors",
-                                         f"a descriptor for a level scale '{scale.id}' lacks",
-                                         expected="one of " + ", ".join(scale.keys),
-                                         found=repr(level),
-                                         hint="use the level keys of the scale, not labels.")
+                                self.add(
+                                    base + ("descriptors", level),
+                                    item.id,
+                                    "descriptors",
+                                    f"a descriptor for a level scale '{scale.id}' lacks",
+                                    expected="one of " + ", ".join(scale.keys),
+                                    found=repr(level),
+                                    hint="use the level keys of the scale, not labels.",
+                                )
                     if isinstance(item, Grade) and item.moderates:
                         target = rubric.item(item.moderates)
                         if not isinstance(target, Grade):
-                            self.add(base + ("moderates",), item.id, "moderates",
-                                     "names no auditor grade item",
-                                     expected="the id of a grade item",
-                                     found=repr(item.moderates))
+                            self.add(
+                                base + ("moderates",),
+                                item.id,
+                                "moderates",
+                                "names no auditor grade item",
+                                expected="the id of a grade item",
+                                found=repr(item.moderates),
+                            )
                     if isinstance(item, Grade):
-                        self.duplicates([(base + ("evidence", k, "id"), e.id)
-                                         for k, e in enumerate(item.evidence)], "evidence id")
+                        self.duplicates(
+                            [
+                                (base + ("evidence", k, "id"), e.id)
+                                for k, e in enumerate(item.evidence)
+                            ],
+                            "evidence id",
+                        )
                 if isinstance(item, (SingleChoice, MultipleChoice)):
-                    self.duplicates([(base + ("options", k, "key"), o.key)
-                                     for k, o in enumerate(item.options)], "option key")
+                    self.duplicates(
+                        [(base + ("options", k, "key"), o.key) for k, o in enumerate(item.options)],
+                        "option key",
+                    )
                 for key in ("show_when", "required_when"):
                     cond = getattr(item, key)
                     if cond is not None:
                         self.condition(base + (key,), item.id, cond)
                         if cond.item == item.id:
-                            self.add(base + (key, "item"), item.id, key,
-                                     "a condition on the item itself",
-                                     hint="name the other question this one depends on.")
+                            self.add(
+                                base + (key, "item"),
+                                item.id,
+                                key,
+                                "a condition on the item itself",
+                                hint="name the other question this one depends on.",
+                            )
                 if isinstance(item, NumberItem) and None not in (item.minimum, item.maximum):
                     if item.minimum > item.maximum:
-                        self.add(base + ("minimum",), item.id, "minimum",
-                                 "minimum is greater than maximum")
+                        self.add(
+                            base + ("minimum",),
+                            item.id,
+                            "minimum",
+                            "minimum is greater than maximum",
+                        )
 
     def condition(self, path: tuple, owner: str, cond: Condition) -> None:
         rubric: Rubric = self.doc
@@ -311,29 +386,49 @@ class _Checker:
         if target is None:
             ids = [it.id for _, it in rubric.items()]
             close = difflib.get_close_matches(cond.item, ids, n=1)
-            self.add(path + ("item",), owner, "item", "the condition names an item that does not exist",
-                     expected="the id of an item in this rubric", found=repr(cond.item),
-                     hint=f"did you mean '{close[0]}'?" if close else None)
+            self.add(
+                path + ("item",),
+                owner,
+                "item",
+                "the condition names an item that does not exist",
+                expected="the id of an item in this rubric",
+                found=repr(cond.item),
+                hint=f"did you mean '{close[0]}'?" if close else None,
+            )
             return
         possible = possible_values(rubric, target)
         if cond.test == "escalates":
             if not isinstance(target, (Grade, YesNoPartial)):
-                self.add(path + ("escalates",), owner, "escalates",
-                         f"item '{target.id}' is not graded on a scale",
-                         expected="a grade or yes_no_partial item")
+                self.add(
+                    path + ("escalates",),
+                    owner,
+                    "escalates",
+                    f"item '{target.id}' is not graded on a scale",
+                    expected="a grade or yes_no_partial item",
+                )
             return
         if possible is None:
             if cond.values:
-                self.add(path + (cond.test,), owner, cond.test,
-                         f"item '{target.id}' ({target.type}) can only be tested with 'answered'",
-                         found=repr(cond.values[0]), hint="use 'answered: true' or 'answered: false'.")
+                self.add(
+                    path + (cond.test,),
+                    owner,
+                    cond.test,
+                    f"item '{target.id}' ({target.type}) can only be tested with 'answered'",
+                    found=repr(cond.values[0]),
+                    hint="use 'answered: true' or 'answered: false'.",
+                )
             return
         for value in cond.values:
             if value not in possible:
-                self.add(path + (cond.test,), owner, cond.test,
-                         f"compares with a value item '{target.id}' can never take",
-                         expected="one of " + ", ".join(map(str, possible)), found=repr(value),
-                         hint="use the keys of its options or scale levels, not their labels.")
+                self.add(
+                    path + (cond.test,),
+                    owner,
+                    cond.test,
+                    f"compares with a value item '{target.id}' can never take",
+                    expected="one of " + ", ".join(map(str, possible)),
+                    found=repr(value),
+                    hint="use the keys of its options or scale levels, not their labels.",
+                )
 
     def rules(self) -> None:
         rubric: Rubric = self.doc
@@ -348,10 +443,20 @@ class _Checker:
                 close = difflib.get_close_matches(item_id, ids, n=1)
                 key = ".".join(str(k) for k in key_path)
                 line = yamlsafe.line_of(self.raw, ("rules",) + key_path)
-                self.problems.append(Problem(
-                    self.file, line, "rules", key, f"does not name {what} of this rubric",
-                    expected=f"the id of {what}", found=repr(item_id),
-                    hint=f"did you mean '{close[0]}'?" if close else "check the item ids above."))
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        line,
+                        "rules",
+                        key,
+                        f"does not name {what} of this rubric",
+                        expected=f"the id of {what}",
+                        found=repr(item_id),
+                        hint=f"did you mean '{close[0]}'?"
+                        if close
+                        else "check the item ids above.",
+                    )
+                )
 
         need(("overall_grade",), rules.overall_grade, (Grade,), "a grade item")
         need(("moderated_overall_grade",), rules.moderated_overall_grade, (Grade,), "a grade item")
@@ -382,24 +487,55 @@ def _parse(path: Path) -> tuple[Any, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(file, None, None, None, f"cannot be read: {exc}",
-                              hint="save the rubric as UTF-8 text.")]
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                f"cannot be read: {exc}",
+                hint="save the rubric as UTF-8 text.",
+            )
+        ]
     try:
         raw = yamlsafe.load(text)
     except yamlsafe.DuplicateKey as exc:
-        return None, [Problem(file, exc.line, None, exc.key, "the same key is given twice",
-                              found=f"'{exc.key}' again (first on line {exc.first_line})",
-                              hint="a YAML mapping keeps only one value per key; remove one.")]
+        return None, [
+            Problem(
+                file,
+                exc.line,
+                None,
+                exc.key,
+                "the same key is given twice",
+                found=f"'{exc.key}' again (first on line {exc.first_line})",
+                hint="a YAML mapping keeps only one value per key; remove one.",
+            )
+        ]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(file, mark.line + 1 if mark else None, None, None,
-                              f"is not valid YAML: {detail}",
-                              hint="check indentation and quote text containing ': ' or '#'.")]
+        return None, [
+            Problem(
+                file,
+                mark.line + 1 if mark else None,
+                None,
+                None,
+                f"is not valid YAML: {detail}",
+                hint="check indentation and quote text containing ': ' or '#'.",
+            )
+        ]
     if not isinstance(raw, dict):
-        return None, [Problem(file, None, None, None, "is not a rubric",
-                              expected="a mapping with id, title, sections …",
-                              found=_short(raw))]
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "is not a rubric",
+                expected="a mapping with id, title, sections …",
+                found=_short(raw),
+            )
+        ]
     return raw, []
 
 
@@ -440,7 +576,9 @@ def rubric_files(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def check_paths(paths: list[str | Path]) -> tuple[list[tuple[Path, Rubric | Guidance]], list[Problem]]:
+def check_paths(
+    paths: list[str | Path],
+) -> tuple[list[tuple[Path, Rubric | Guidance]], list[Problem]]:
     """Check every rubric file under paths, and the guidance each rubric names."""
     loaded, problems = [], []
     for f in rubric_files(paths):
@@ -458,16 +596,31 @@ def check_paths(paths: list[str | Path]) -> tuple[list[tuple[Path, Rubric | Guid
             for k, gid in enumerate(doc.guidance):
                 if gid not in known:
                     raw, _ = _parse(f)
-                    problems.append(Problem(
-                        str(f), yamlsafe.line_of(raw, ("guidance", k)), None, "guidance",
-                        "names guidance that is not among the files checked",
-                        expected="the id of a guidance file: " + (", ".join(sorted(known)) or "none"),
-                        found=repr(gid)))
+                    problems.append(
+                        Problem(
+                            str(f),
+                            yamlsafe.line_of(raw, ("guidance", k)),
+                            None,
+                            "guidance",
+                            "names guidance that is not among the files checked",
+                            expected="the id of a guidance file: "
+                            + (", ".join(sorted(known)) or "none"),
+                            found=repr(gid),
+                        )
+                    )
     dup = Counter(d.id for _, d in loaded)
     for f, doc in loaded:
         if dup[doc.id] > 1:
-            problems.append(Problem(str(f), None, f"'{doc.id}'", "id", "another file has the same id",
-                                    hint="each rubric and guidance file needs its own id."))
+            problems.append(
+                Problem(
+                    str(f),
+                    None,
+                    f"'{doc.id}'",
+                    "id",
+                    "another file has the same id",
+                    hint="each rubric and guidance file needs its own id.",
+                )
+            )
     return loaded, problems
 
 
@@ -488,8 +641,12 @@ def load_dir_guidance(paths: list[str | Path]) -> list[Guidance]:
 def summary(doc: Rubric | Guidance) -> str:
     """One line describing a loaded rubric or guidance file."""
     if isinstance(doc, Guidance):
-        return (f"{doc.id} v{doc.version} (guidance): {len(doc.documents)} documents, "
-                f"{len(doc.scales)} scales")
+        return (
+            f"{doc.id} v{doc.version} (guidance): {len(doc.documents)} documents, "
+            f"{len(doc.scales)} scales"
+        )
     items = sum(len(s.items) for s in doc.sections)
-    return (f"{doc.id} v{doc.version}: {len(doc.sections)} sections, {items} items, "
-            f"{len(doc.graded)} graded criteria")
+    return (
+        f"{doc.id} v{doc.version}: {len(doc.sections)} sections, {items} items, "
+        f"{len(doc.graded)} graded criteria"
+    )

@@ -35,11 +35,14 @@ def test_every_error_names_file_line_and_key(broken_path):
 def test_cli_reports_every_file_at_once_and_exits_1():
     result = subprocess.run(
         [sys.executable, "-m", "auditbook", "validate", "tests/broken_rubrics"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     files_reported = {line.split(":")[0] for line in result.stdout.splitlines()}
-    assert len(files_reported) == len(list(__import__("pathlib").Path("tests/broken_rubrics").glob("*.yaml")))
+    assert len(files_reported) == len(
+        list(__import__("pathlib").Path("tests/broken_rubrics").glob("*.yaml"))
+    )
     assert "problem(s) in" in result.stderr
 
 
@@ -59,7 +62,8 @@ def test_cli_validates_shipped_rubrics():
 def test_missing_file_is_reported(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "auditbook", "validate", str(tmp_path / "nope.yaml")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "does not exist" in result.stdout

@@ -14,8 +14,12 @@ from auditbook.form import AuditForm
 from auditbook.store import AuditStore
 from auditbook.synthetic import sample_answers
 
-RUBRICS = ["practice-learning-review", "west-berkshire-learning-audit",
-           "swindon-practice-evaluation", "descriptor-matrix"]
+RUBRICS = [
+    "practice-learning-review",
+    "west-berkshire-learning-audit",
+    "swindon-practice-evaluation",
+    "descriptor-matrix",
+]
 
 
 def rubric(name):
@@ -142,14 +146,17 @@ def test_moderation_keeps_auditor_answers(store):
     answers = sample_answers(r, seed=5, levels={r.rules.overall_grade: "good"})
     form.data = answers
     assert form.submit()
-    mod = AuditForm(r, store, form.audit_id, role="moderator", user="MOD-01",
-                    autosave_delay=None)
+    mod = AuditForm(r, store, form.audit_id, role="moderator", user="MOD-01", autosave_delay=None)
     assert mod.editable
     assert mod.question(r.rules.overall_grade).disabled  # the auditor's grade is read-only
     assert mod.question("id_number").disabled  # header facts too
     assert not mod.submit(), "moderator items are required"
-    mod_answers = sample_answers(r, seed=6, role="moderator",
-                                 levels={r.rules.moderated_overall_grade: "requires_improvement"})
+    mod_answers = sample_answers(
+        r,
+        seed=6,
+        role="moderator",
+        levels={r.rules.moderated_overall_grade: "requires_improvement"},
+    )
     for item_id, value in mod_answers.items():
         mod.question(item_id).value = value
     assert mod.submit(), mod._message.value
@@ -282,5 +289,7 @@ def test_moderator_disagreement_needs_a_rationale(store):
     mod.question("moderation_agree").value = "no"
     assert any(m.item_id == "moderation_disagree_reason" for m in mod.missing())
     mod.question("moderated_overall_grade").value = {
-        "level": "inadequate", "evidence": {"rationale": "Risk was not reduced."}}
+        "level": "inadequate",
+        "evidence": {"rationale": "Risk was not reduced."},
+    }
     assert not any("differs" in m.message for m in mod.missing())

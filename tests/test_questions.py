@@ -15,7 +15,10 @@ from auditbook.synthetic import sample_value
 def _items_by_type():
     """One real item of each type, taken from the shipped rubrics and the worked example."""
     found = {}
-    for path in ["docs/examples/example-audit.yaml", *sorted(__import__("glob").glob("rubrics/*.yaml"))]:
+    for path in [
+        "docs/examples/example-audit.yaml",
+        *sorted(__import__("glob").glob("rubrics/*.yaml")),
+    ]:
         doc = load_rubric(path)
         if not hasattr(doc, "sections"):
             continue
@@ -27,8 +30,12 @@ def _items_by_type():
 ITEMS = _items_by_type()
 EXTRA = {  # types no shipped rubric uses yet, built inline
     "number": {"id": "n", "type": "number", "label": "How many visits?", "minimum": 0},
-    "multiple_choice": {"id": "m", "type": "multiple_choice", "label": "Plans in place",
-                        "options": [{"key": "cp", "label": "CP"}, {"key": "pep", "label": "PEP"}]},
+    "multiple_choice": {
+        "id": "m",
+        "type": "multiple_choice",
+        "label": "Plans in place",
+        "options": [{"key": "cp", "label": "CP"}, {"key": "pep", "label": "PEP"}],
+    },
 }
 
 

@@ -50,15 +50,20 @@ def test_every_input_has_a_label(page, voila_server):
     page.get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-form")).to_be_visible()
-    for title in ("Practice Learning Review Form", "Criteria being assessed", "Assessment",
-                  "Areas for Development"):
+    for title in (
+        "Practice Learning Review Form",
+        "Criteria being assessed",
+        "Assessment",
+        "Areas for Development",
+    ):
         page.locator(".ab-nav").get_by_role("button", name=re.compile("^" + title)).click()
         unlabeled = page.evaluate("""() => [...document.querySelectorAll(
             '.ab-form input, .ab-form select, .ab-form textarea')].filter(el => {
               if (el.type === 'hidden') return false;
               const byFor = el.id && document.querySelector(`label[for="${el.id}"]`);
               const wrapped = el.closest('label');
-              return !(byFor && byFor.textContent.trim()) && !(wrapped && wrapped.textContent.trim())
+              return !(byFor && byFor.textContent.trim())
+                     && !(wrapped && wrapped.textContent.trim())
                      && !el.getAttribute('aria-label');
             }).map(el => el.outerHTML.slice(0, 120))""")
         assert unlabeled == [], title
@@ -97,8 +102,9 @@ def test_form_can_be_completed_with_the_keyboard(page, voila_server):
     page.wait_for_timeout(1200)  # reading it; also lets Chrome's type-ahead buffer clear
     page.keyboard.press("g")
     expect(descriptor).to_have_text("Good")
-    tab_to(page.get_by_label("Findings and Evidence to support grade including strengths",
-                             exact=True))
+    tab_to(
+        page.get_by_label("Findings and Evidence to support grade including strengths", exact=True)
+    )
     page.keyboard.type("Seen by keyboard alone.")
     tab_to(page.get_by_role("button", name="Save draft"))
     page.keyboard.press("Enter")
@@ -107,7 +113,9 @@ def test_form_can_be_completed_with_the_keyboard(page, voila_server):
     record = json.loads(new[0].read_text(encoding="utf-8"))
     assert record["answers"]["id_number"] == "C-KEY-1"
     assert record["answers"]["assessment_grade"] == {
-        "level": "good", "evidence": {"findings": "Seen by keyboard alone."}}
+        "level": "good",
+        "evidence": {"findings": "Seen by keyboard alone."},
+    }
 
 
 def test_guidance_page_has_no_serious_violations(page, voila_server):

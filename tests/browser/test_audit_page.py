@@ -66,8 +66,11 @@ def test_new_audit_fill_save_reload_resume(page, voila_server):
     expect(descriptor).to_contain_text("There is an up-to-date chronology, in the required format")
     grade.select_option(label="Inadequate")
     expect(descriptor).to_contain_text("There is no chronology and/or the chronology is of a poor")
-    type_into(page, "Findings and Evidence to support grade including strengths",
-              "Assessment updated in March; risks from the home visit are analysed.")
+    type_into(
+        page,
+        "Findings and Evidence to support grade including strengths",
+        "Assessment updated in March; risks from the home visit are analysed.",
+    )
     page.locator(".ab-q-assessment_grade summary").click()  # compare all levels
     expect(page.locator(".ab-q-assessment_grade table.ab-matrix")).to_contain_text("Outstanding")
 
@@ -85,7 +88,9 @@ def test_new_audit_fill_save_reload_resume(page, voila_server):
     assert record["answers"]["id_number"] == "C-0001"
     assert record["answers"]["assessment_grade"]["level"] == "inadequate"
     assert [r["action"] for r in record["answers"]["actions"]] == [
-        "Update the chronology", "Hold a family network meeting"]
+        "Update the chronology",
+        "Hold a family network meeting",
+    ]
 
     page.reload()
     wait_for_widgets(page, ".ab-app")
@@ -96,11 +101,13 @@ def test_new_audit_fill_save_reload_resume(page, voila_server):
     expect(page.get_by_label("Team Case held in", exact=True)).to_have_value("Team-A")
     section(page, "Assessment")
     expect(page.get_by_label("Assessment", exact=True)).to_have_value("Inadequate")
-    expect(page.get_by_label("Findings and Evidence to support grade including strengths",
-                             exact=True)).to_have_value(re.compile("^Assessment updated in March"))
+    expect(
+        page.get_by_label("Findings and Evidence to support grade including strengths", exact=True)
+    ).to_have_value(re.compile("^Assessment updated in March"))
     section(page, "Areas for Development")
     expect(page.get_by_label("Action (row 2)", exact=True)).to_have_value(
-        "Hold a family network meeting")
+        "Hold a family network meeting"
+    )
 
     # Submitting the incomplete audit lists what is missing instead.
     page.get_by_role("button", name="Submit").click()
@@ -132,8 +139,9 @@ def test_moderate_with_a_different_grade(page, voila_server):
     record = store.create(rubric, "SW-01")
     answers = sample_answers(rubric, seed=4, levels={"overall_grade": "good"})
     answers["id_number"] = "C-MOD-1"
-    record = store.save({**record, "answers": answers, "status": "submitted"}, "SW-01",
-                        event="submitted")
+    record = store.save(
+        {**record, "answers": answers, "status": "submitted"}, "SW-01", event="submitted"
+    )
 
     open_app(page, voila_server)
     choose_audit(page, record["id"])
@@ -144,7 +152,8 @@ def test_moderate_with_a_different_grade(page, voila_server):
     expect(page.get_by_label("Overall Grade for the case", exact=True)).to_have_value("Good")
     section(page, "Moderation")
     page.get_by_label("Moderators Overall Grading", exact=True).select_option(
-        label="Requires Improvement")
+        label="Requires Improvement"
+    )
     type_into(page, "Moderators' rationale for grade.", "Plans are not yet SMART.")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text(re.compile("^Saved at"))).to_be_visible()

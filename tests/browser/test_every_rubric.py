@@ -53,7 +53,8 @@ def fill(page, rubric, item, value) -> None:
         level = rubric.scale(item.scale).level(value["level"])
         choose(q, level.label, item.display)
         texts = value.get("evidence") or (
-            {"explanation": value["explanation"]} if "explanation" in value else {})
+            {"explanation": value["explanation"]} if "explanation" in value else {}
+        )
         areas = q.locator("textarea")
         for n, text in enumerate(texts.values()):
             areas.nth(n).fill(text)
