@@ -1,12 +1,34 @@
-"""The Voilà command line that the app and the browser tests share."""
+"""Running Voilà: the command line, and a server process the tests and benchmarks share."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+
+# Debian's chromium: Playwright's own browser download is not reachable from CI.
+CHROMIUM = os.environ.get("AUDITBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    # Only the local server is reachable: Voilà's template links a CDN stylesheet, which
+    # then fails at once instead of waiting on a network that CI does not have.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
 
 
 def voila_command(
@@ -27,6 +49,88 @@ def voila_command(
         "--preheat_kernel=True",
         *extra,
     ]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class VoilaProcess:
+    """Voilà started in its own process group on a free loopback port; `with` stops it."""
+
+    def __init__(
+        self,
+        notebook: str | Path,
+        log: Path,
+        cwd: str | Path = ".",
+        env: dict | None = None,
+        extra: Sequence[str] = (),
+        timeout: float = 60,
+    ):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(log)
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                voila_command(notebook, self.port, extra=extra),
+                cwd=cwd,
+                env={**os.environ, **(env or {})},
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait(timeout)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def render_url(self, notebook: str) -> str:
+        """The page a person opens for `notebook` in tree mode, e.g. "guidance.ipynb"."""
+        return f"{self.url}/voila/render/{notebook}"
+
+    def _wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"Voilà exited with code {self.process.returncode} before "
+                    f"answering:\n{self.output()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2):
+                    return
+            except (urllib.error.URLError, OSError):
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        f"Voilà did not answer on {self.url} within {timeout} s:\n{self.output()}"
+                    ) from None
+                time.sleep(0.25)
+
+    def stop(self) -> None:
+        proc = self.process
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        # Kernels live in the server's own process group: end any it left behind.
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def __enter__(self) -> VoilaProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 def default_notebook() -> str:

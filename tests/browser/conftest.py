@@ -3,115 +3,33 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from auditbook.serve import voila_command
+from auditbook.serve import CHROMIUM, CHROMIUM_ARGS, VoilaProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-# Debian's chromium: Playwright's own browser download is not reachable from CI.
-CHROMIUM = os.environ.get("AUDITBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    # Only the local server is reachable: Voilà's template links a CDN stylesheet, which
-    # then fails at once instead of waiting on a network that CI does not have.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 START_TIMEOUT = 60  # seconds for Voilà to answer
 PAGE_TIMEOUT = 30_000  # milliseconds for each Playwright action and wait
 
 
-@dataclass
-class VoilaServer:
-    url: str
-    audits_dir: Path
-    log: Path
-    process: subprocess.Popen
-
-    def render_url(self, notebook: str) -> str:
-        """The page a person opens for `notebook`, e.g. "guidance.ipynb"."""
-        return f"{self.url}/voila/render/{notebook}"
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    # Kernels live in the server's own process group: end any it left behind.
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
 @pytest.fixture(scope="session")
-def voila_server(tmp_path_factory) -> VoilaServer:
+def voila_server(tmp_path_factory) -> VoilaProcess:
     """Voilà serving notebooks/ in tree mode; audits go to a temporary folder."""
-    tmp = tmp_path_factory.mktemp("voila")
     audits = tmp_path_factory.mktemp("audits")
-    log = tmp / "voila.log"
-    port = free_port()
-    env = {**os.environ, "AUDITBOOK_AUDITS": str(audits)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            voila_command(ROOT / "notebooks", port),
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = VoilaServer(f"http://127.0.0.1:{port}", audits, log, proc)
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"Voilà exited with code {proc.returncode} before answering:\n{server.output()}"
-            )
-        try:
-            with urllib.request.urlopen(server.url + "/", timeout=2):
-                break
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline:
-                _stop(proc)
-                raise RuntimeError(
-                    f"Voilà did not answer on {server.url} within {START_TIMEOUT} s:\n"
-                    f"{server.output()}"
-                ) from None
-            time.sleep(0.25)
-    yield server
-    _stop(proc)
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    with VoilaProcess(
+        ROOT / "notebooks",
+        log,
+        cwd=ROOT,
+        env={"AUDITBOOK_AUDITS": str(audits)},
+        timeout=START_TIMEOUT,
+    ) as server:
+        server.audits_dir = audits
+        yield server
 
 
 @pytest.fixture(scope="session")
