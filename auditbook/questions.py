@@ -277,6 +277,14 @@ def _choice(display: str, label: str, options: list[tuple[str, str | None]]) -> 
     )
 
 
+def _choose(picker: w.Widget, value) -> None:
+    """Set a dropdown or radio picker; radio buttons clear by index, not by value."""
+    if isinstance(picker, w.RadioButtons) and value is None:
+        picker.index = None
+    else:
+        picker.value = value
+
+
 @questions.register("single_choice")
 class SingleChoiceQuestion(Question):
     description = "Pick one option (dropdown or radio buttons)."
@@ -296,10 +304,7 @@ class SingleChoiceQuestion(Question):
         keys = [o.key for o in self.item.options]
         if value is not None and value not in keys:
             raise ValueError(f"{self.item.id}: {value!r} is not one of {', '.join(keys)}")
-        if isinstance(self.widget, w.RadioButtons) and value is None:
-            self.widget.index = None
-        else:
-            self.widget.value = value
+        _choose(self.widget, value)
 
 
 @questions.register("multiple_choice")
@@ -417,10 +422,7 @@ class GradeQuestion(Question):
         level = value.get("level")
         if level is not None and level not in self.rubric.scale(self.item.scale).keys:
             raise ValueError(f"{self.item.id}: {level!r} is not a level of {self.item.scale}")
-        if isinstance(self.picker, w.RadioButtons) and level is None:
-            self.picker.index = None
-        else:
-            self.picker.value = level
+        _choose(self.picker, level)
         evidence = value.get("evidence") or {}
         for key, area in self.texts.items():
             area.value = evidence.get(key) or ""
@@ -457,10 +459,7 @@ class YesNoPartialQuestion(GradeQuestion):
         level = value.get("level")
         if level is not None and level not in self.rubric.scale(self.item.scale).keys:
             raise ValueError(f"{self.item.id}: {level!r} is not a level of {self.item.scale}")
-        if isinstance(self.picker, w.RadioButtons) and level is None:
-            self.picker.index = None
-        else:
-            self.picker.value = level
+        _choose(self.picker, level)
         if self.texts:
             self.texts["explanation"].value = value.get("explanation") or ""
 
