@@ -72,16 +72,21 @@ def kernel_build(runs: int) -> dict[str, float]:
         for section in rubric.sections:
             form._panel(section)
         eager.append(lazy[-1] + time.perf_counter() - t)
-    return {"form built, first section (lazy)": median_ms(lazy),
-            "form built, all sections (tabs/accordion)": median_ms(eager)}
+    return {
+        "form built, first section (lazy)": median_ms(lazy),
+        "form built, all sections (tabs/accordion)": median_ms(eager),
+    }
 
 
 def write_pages(folder: Path, audits: str) -> None:
     for name, source in PAGES.items():
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(source.replace("{audits!r}", repr(audits)))]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         nbformat.write(nb, folder / f"{name}.ipynb")
 
 
@@ -107,7 +112,10 @@ def round_trip(page, select: str, target: str, labels: list[str], runs: int) -> 
         page.locator(select).select_option(label=labels[i % len(labels)])
         page.wait_for_function(
             "([sel, old]) => document.querySelector(sel).innerText !== old",
-            arg=[target, before], timeout=30_000, polling="raf")
+            arg=[target, before],
+            timeout=30_000,
+            polling="raf",
+        )
         out.append(time.perf_counter() - t)
     return out
 
@@ -121,21 +129,34 @@ def browser_figures(runs: int) -> dict[str, float]:
     with VoilaProcess(pages, tmp / "voila.log", cwd=ROOT) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name in PAGES:
-            figures[f"page visible: {name}"] = median_ms(time_to_visible(browser, server, name,
-                                                                         runs))
+            figures[f"page visible: {name}"] = median_ms(
+                time_to_visible(browser, server, name, runs)
+            )
         page = browser.new_page()
         page.goto(server.render_url("one_widget.ipynb"))
         page.wait_for_selector(READY["one_widget"])
-        figures["dropdown to HTML: one_widget"] = median_ms(round_trip(
-            page, ".widget-dropdown select", ".widget-html-content", ["Good", "Inadequate"],
-            runs * 3))
+        figures["dropdown to HTML: one_widget"] = median_ms(
+            round_trip(
+                page,
+                ".widget-dropdown select",
+                ".widget-html-content",
+                ["Good", "Inadequate"],
+                runs * 3,
+            )
+        )
         page.goto(server.render_url("form.ipynb"))
         page.wait_for_selector(READY["form"])
         page.locator(".ab-nav button").nth(1).click()
         page.wait_for_selector(".ab-grade-picker select")
-        figures["grade to descriptor: form"] = median_ms(round_trip(
-            page, ".ab-grade-picker select >> nth=0", ".ab-descriptor",
-            ["Good", "Inadequate"], runs * 3))
+        figures["grade to descriptor: form"] = median_ms(
+            round_trip(
+                page,
+                ".ab-grade-picker select >> nth=0",
+                ".ab-descriptor",
+                ["Good", "Inadequate"],
+                runs * 3,
+            )
+        )
         browser.close()
     return figures
 
@@ -157,8 +178,10 @@ def main() -> None:
         else:
             ratio, base = ms / 100, "100 ms goal"
         print(f"{name:48} {ms:10.1f} {ratio:8.2f}  {base}")
-    print(f"\nmachine: {Path('/proc/cpuinfo').read_text().count('processor')} cores; "
-          f"ipywidgets {w.__version__}; runs {args.runs}")
+    print(
+        f"\nmachine: {Path('/proc/cpuinfo').read_text().count('processor')} cores; "
+        f"ipywidgets {w.__version__}; runs {args.runs}"
+    )
 
 
 if __name__ == "__main__":
