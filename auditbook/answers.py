@@ -6,7 +6,8 @@ Answer values by item type:
   number                 int | float    single_choice  option key    multiple_choice  [keys]
   grade                  {"level": key, "evidence": {evidence id: str}}
   yes_no_partial         {"level": key, "explanation": str}
-  actions                [{"action": str, "owner": str, "due": str}]
+  actions                [{"action": str, "owner": str, "due": str, "completed": "YYYY-MM-DD"}]
+                         (`completed` is optional: absent or empty while the action is open)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .rubric import (
 
 MAX_TEXT = 100_000  # characters in one box: far beyond any real evidence, well short of harm
 MAX_ROWS = 200  # action rows
+ROW_KEYS = ("action", "owner", "due")  # a filled row gives all three; `completed` is optional
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -58,7 +60,7 @@ def is_answered(item, value) -> bool:
 
 
 def _row_filled(row: dict) -> bool:
-    return any(str(row.get(k) or "").strip() for k in ("action", "owner", "due"))
+    return any(str(row.get(k) or "").strip() for k in ROW_KEYS)
 
 
 def _text_error(value, limit: int | None) -> str | None:
@@ -151,14 +153,16 @@ def _actions_error(item: Actions, value) -> str | None:
     if len(value) > MAX_ROWS:
         return f"has {len(value):,} rows; at most {MAX_ROWS} are allowed"
     for n, row in enumerate(value, 1):
-        if not isinstance(row, dict) or set(row) - {"action", "owner", "due"}:
-            return f"row {n}: expected action, owner and due"
-        for key in ("action", "owner", "due"):
+        if not isinstance(row, dict) or set(row) - {*ROW_KEYS, "completed"}:
+            return f"row {n}: expected action, owner, due and (optionally) completed"
+        for key in ROW_KEYS:
             text = row.get(key)
             if text is not None and _text_error(text, None):
                 return f"row {n}, {key}: {_text_error(text, None)}"
         if item.due_kind == "date" and row.get("due") and _date_error(row["due"]):
             return f"row {n}: {_date_error(row['due'])}"
+        if row.get("completed") not in (None, "") and _date_error(row["completed"]):
+            return f"row {n}, completed: {_date_error(row['completed'])}"
     return None
 
 
@@ -236,7 +240,7 @@ def item_gaps(rubric: Rubric, item, value, answers: dict) -> list[str]:
         for n, row in enumerate(rows, 1):
             empty = [
                 item.columns.model_dump()[k].rstrip(":")
-                for k in ("action", "owner", "due")
+                for k in ROW_KEYS
                 if not str(row.get(k) or "").strip()
             ]
             if empty:

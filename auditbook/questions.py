@@ -466,17 +466,22 @@ class YesNoPartialQuestion(GradeQuestion):
 
 @questions.register("actions")
 class ActionsQuestion(Question):
-    description = "A table of actions: what, who is responsible, by when."
+    description = "A table of actions: what, who is responsible, by when, and when completed."
+
+    COMPLETED = "Completed on"
 
     def build(self):
         cols = self.item.columns
         head = w.HTML(
             f'<div class="ab-label">{escape(self.item.label)}</div>'
             f'<div class="ab-action-head"><span>{escape(cols.action)}</span>'
-            f"<span>{escape(cols.owner)}</span><span>{escape(cols.due)}</span><span></span></div>"
+            f"<span>{escape(cols.owner)}</span><span>{escape(cols.due)}</span>"
+            f"<span>{self.COMPLETED}</span><span></span></div>"
         )
         self.rows_box = w.VBox()
+        # (action, owner, due, remove) per row; the completed date pickers run alongside
         self.rows: list[tuple[w.Widget, ...]] = []
+        self.completed: list[w.DatePicker] = []
         self.add = w.Button(
             description="Add action", icon="plus", tooltip=f"Add a row to: {self.item.label}"
         )
@@ -503,25 +508,31 @@ class ActionsQuestion(Question):
             self._watch(box)
             return box
 
+        def date_cell(label: str, value: str | None) -> w.DatePicker:
+            picker = w.DatePicker(
+                description=f"{label.rstrip(':')} (row {n})", style=style_for(w.DatePicker)
+            )
+            picker.add_class("ab-sr-label")
+            picker.value = dt.date.fromisoformat(value) if value else None
+            self._watch(picker)
+            return picker
+
         action, owner = cell(cols.action, row.get("action")), cell(cols.owner, row.get("owner"))
         if self.item.due_kind == "date":
-            due = w.DatePicker(
-                description=f"{cols.due.rstrip(':')} (row {n})", style=style_for(w.DatePicker)
-            )
-            due.add_class("ab-sr-label")
-            due.value = dt.date.fromisoformat(row["due"]) if row.get("due") else None
-            self._watch(due)
+            due = date_cell(cols.due, row.get("due"))
         else:
             due = cell(cols.due, row.get("due"))
+        completed = date_cell(self.COMPLETED, row.get("completed"))
         remove = w.Button(
             description="Remove", tooltip=f"Remove action row {n}", layout=w.Layout(width="auto")
         )
         cells = (action, owner, due, remove)
         remove.on_click(lambda _: self._remove_row(cells))
         self.rows.append(cells)
+        self.completed.append(completed)
         self.rows_box.children = [
             *self.rows_box.children,
-            w.HBox(list(cells), layout=shared("row")),
+            w.HBox([action, owner, due, completed, remove], layout=shared("row")),
         ]
         if focus:
             action.focus()
@@ -534,22 +545,30 @@ class ActionsQuestion(Question):
 
     def _row_values(self) -> list[dict]:
         out = []
-        for action, owner, due, _ in self.rows:
+        for (action, owner, due, _), completed in zip(self.rows, self.completed, strict=True):
             due_value = due.value.isoformat() if isinstance(due.value, dt.date) else due.value
-            out.append({"action": action.value, "owner": owner.value, "due": due_value or ""})
+            row = {"action": action.value, "owner": owner.value, "due": due_value or ""}
+            if completed.value:  # only when set, so rows saved without it round-trip unchanged
+                row["completed"] = completed.value.isoformat()
+            out.append(row)
         return out
 
     def _set_rows(self, rows: list[dict]) -> None:
         quiet, self._quiet = self._quiet, True
         try:
-            self.rows, self.rows_box.children = [], []
+            self.rows, self.completed, self.rows_box.children = [], [], []
             for row in rows:
                 self._add_row(row)
         finally:
             self._quiet = quiet
 
     def inputs(self):
-        return [c for row in self.rows for c in row] + [self.add]
+        cells = [
+            c
+            for row, done in zip(self.rows, self.completed, strict=True)
+            for c in (*row[:3], done, row[3])
+        ]
+        return cells + [self.add]
 
     @property
     def value(self):

@@ -293,3 +293,27 @@ def test_moderator_disagreement_needs_a_rationale(store):
         "evidence": {"rationale": "Risk was not reduced."},
     }
     assert not any("differs" in m.message for m in mod.missing())
+
+
+@pytest.mark.parametrize("name", RUBRICS)
+def test_completed_actions_survive_open_and_save(name, store):
+    r = rubric(name)
+    answers = sample_answers(r, seed=5)
+    table = next((i for _, i in r.items() if i.type == "actions" and i.role == "auditor"), None)
+    if table is None:
+        pytest.skip("this template has no actions table")
+    row = answers[table.id][0]
+    answers[table.id] = [
+        {**row, "completed": "2026-07-01"},
+        {"action": "Update the chronology", "owner": "TM", "due": row["due"]},
+    ]
+    form = AuditForm(r, store, user="AU-01", autosave_delay=None)
+    form.data = answers
+    assert form.save()
+    again = AuditForm(r, store, form.audit_id, user="AU-02", autosave_delay=None)
+    assert again.data == answers
+    again.question(table.id).rows[1][0].value = "Update the chronology and genogram"
+    assert again.save()
+    on_disk = json.loads(store.path(form.audit_id).read_text(encoding="utf-8"))
+    assert on_disk["answers"][table.id][0]["completed"] == "2026-07-01"
+    assert "completed" not in on_disk["answers"][table.id][1], "open rows gain no empty key"

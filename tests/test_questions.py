@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
@@ -126,3 +127,67 @@ def test_duplicate_registration_is_refused_and_extension_works():
         reg.register("text", questions.get("long_text"))
     reg.register("text", questions.get("long_text"), replace=True)
     assert reg.get("text") is questions.get("long_text")
+
+
+def _date_actions():
+    rubric, item = item_of("actions")
+    assert item.due_kind == "date"
+    return rubric, item
+
+
+def test_actions_round_trip_without_completed_adds_no_key():
+    rubric, item = _date_actions()
+    rows = [
+        {"action": "Update the chronology", "owner": "SW", "due": "2026-12-01"},
+        {"action": "Hold a core group", "owner": "TM", "due": ""},
+    ]
+    q = questions.build(item, rubric)
+    q.value = rows
+    assert q.value == rows, "saved rows without a completed date come back unchanged"
+
+
+def test_actions_round_trip_with_completed():
+    rubric, item = _date_actions()
+    rows = [
+        {"action": "Update the chronology", "owner": "SW", "due": "2026-12-01"},
+        {
+            "action": "Hold a core group",
+            "owner": "TM",
+            "due": "2026-12-08",
+            "completed": "2026-12-05",
+        },
+    ]
+    q = questions.build(item, rubric)
+    q.value = rows
+    assert q.value == rows
+    assert q.completed[1].value.isoformat() == "2026-12-05"
+    assert q.completed[1].description == "Completed on (row 2)"
+    assert "ab-sr-label" in q.completed[1]._dom_classes
+    assert "Completed on" in q.widget.children[0].value, "the table has a column for it"
+    seen = []
+    q.observe(lambda question: seen.append(question.value))
+    q.completed[0].value = dt.date(2026, 11, 30)
+    assert seen and seen[-1][0]["completed"] == "2026-11-30"
+    q.rows[1][3].click()  # removing a row keeps the other's completed date
+    assert q.value == [{**rows[0], "completed": "2026-11-30"}]
+    q.disabled = True
+    assert q.completed[0].disabled
+
+
+def test_actions_completed_date_is_validated():
+    from auditbook.answers import is_answered, item_gaps, value_error
+
+    rubric, item = _date_actions()
+    row = {"action": "Update the chronology", "owner": "SW", "due": "2026-12-01"}
+    assert value_error(rubric, item, [{**row, "completed": "2026-12-02"}]) is None
+    assert value_error(rubric, item, [{**row, "completed": ""}]) is None
+    assert value_error(rubric, item, [{**row, "completed": None}]) is None
+    assert "completed" in value_error(rubric, item, [{**row, "completed": "02/12/2026"}])
+    assert "completed" in value_error(rubric, item, [{**row, "completed": "2026-02-30"}])
+    assert value_error(rubric, item, [{**row, "closed": "2026-12-02"}])
+    only_completed = [{"completed": "2026-12-02"}]
+    assert value_error(rubric, item, only_completed) is None
+    assert not is_answered(item, only_completed), "a completed date alone is not an action"
+    gaps = item_gaps(rubric, item, [{**row, "due": "", "completed": "2026-12-02"}], {})
+    label, due = item.label.strip().rstrip(":"), item.columns.due.rstrip(":")
+    assert gaps == [f"{label}, row 1: fill in {due}"], "gaps name action/owner/due only"
