@@ -237,15 +237,26 @@ class AuditStore:
             record["history"].append({"at": at, "by": user, "event": event, "changes": changes})
             return self._write(record, previous=disk_bytes)
 
+    def files(self) -> list[Path]:
+        """The audit files of the folder (not backups, locks or saves in progress), by name."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            p
+            for p in self.root.glob("*.json")
+            if not p.name.startswith(".") and not p.name.endswith(".prev.json")
+        )
+
+    def read(self, path: str | Path) -> dict:
+        """The audit in one of the folder's files; raises CorruptAuditFile or AuditNotFound
+        (InvalidAuditId if the file name cannot be an audit id)."""
+        return self._read(Path(path).stem)[0]
+
     def list(self) -> list[dict]:
         """One summary per audit file, newest saved first; unreadable files come last with
         `error` saying why (the listing itself never fails on a bad file)."""
-        if not self.root.is_dir():
-            return []
         rows = []
-        for path in sorted(self.root.glob("*.json")):
-            if path.name.startswith(".") or path.name.endswith(".prev.json"):
-                continue
+        for path in self.files():
             row = {"id": path.stem, **dict.fromkeys(SUMMARY_KEYS)}
             try:
                 rec = self._read(path.stem)[0]

@@ -1,0 +1,383 @@
+"""A folder of audits as tidy pandas frames: audits, graded answers and actions.
+
+Records in, frames out. Unreadable files are listed with the reason and never stop the load.
+The columns are described in docs/analytics.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import answers as A
+from .library import Library, load_library
+from .rubric import Actions, Grade, Rubric, Scale, YesNoPartial
+from .store import AuditStore, AuditStoreError
+
+STATUSES = ("draft", "submitted", "moderated")
+PROGRESS_FROM = 200  # files; a progress bar shows on folders larger than this
+
+AUDIT_COLUMNS = [
+    "audit_id", "rubric_id", "rubric_version", "team", "auditor", "worker", "case_id",
+    "moderator", "audit_date", "month", "created_at", "saved_at", "status", "overall_grade",
+    "moderated_overall_grade", "child_safe", "escalated", "escalation_confirmed",
+]  # fmt: skip
+ANSWER_COLUMNS = [
+    "audit_id", "rubric_id", "team", "month", "status", "section_id", "section", "item_id",
+    "criterion", "kind", "grade", "moderator_grade", "answer", "not_applicable",
+    "evidence_chars",
+]  # fmt: skip
+ACTION_COLUMNS = [
+    "audit_id", "rubric_id", "team", "month", "item_id", "row", "action", "owner", "due",
+    "due_text", "completed", "status", "overdue", "on_time",
+]  # fmt: skip
+GRADE_COLUMNS = {
+    "audits": ("overall_grade", "moderated_overall_grade"),
+    "answers": ("grade", "moderator_grade"),
+}
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The tidy frames of a set of audits, and the grading scale they use."""
+
+    audits: pd.DataFrame
+    answers: pd.DataFrame
+    actions: pd.DataFrame
+    problems: pd.DataFrame
+    scale: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    colours: dict[str, str] = field(default_factory=dict)
+    good: frozenset[str] = frozenset()
+    inadequate: frozenset[str] = frozenset()
+    rubric_levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def filter(
+        self,
+        rubric: str | Iterable[str] | None = None,
+        team: str | Iterable[str] | None = None,
+        start: str | date | None = None,
+        end: str | date | None = None,
+        status: str | Iterable[str] | None = None,
+    ) -> Frames:
+        """The frames cut to the audits that match every filter given (dates inclusive)."""
+        a = self.audits
+        keep = pd.Series(True, index=a.index)
+        for column, wanted in (("rubric_id", rubric), ("team", team), ("status", status)):
+            if wanted is not None:
+                values = [wanted] if isinstance(wanted, str) else list(wanted)
+                keep &= a[column].isin(values)
+        if start is not None:
+            keep &= a["audit_date"] >= pd.Timestamp(start)
+        if end is not None:
+            keep &= a["audit_date"] <= pd.Timestamp(end)
+        ids = a.loc[keep, "audit_id"]
+        return dataclasses.replace(
+            self,
+            audits=a[keep].reset_index(drop=True),
+            answers=_rows_of(self.answers, ids),
+            actions=_rows_of(self.actions, ids),
+        )
+
+
+def _rows_of(frame: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    return frame[frame["audit_id"].isin(ids)].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ scales
+
+
+def merged_scale(scales: Iterable[Scale]) -> list:
+    """Every level of the scales, best first: each scale's levels keep their order, and a
+    level only some scales have goes after the level it follows in its own scale."""
+    order: list = []
+    for scale in sorted(scales, key=lambda s: -len(s.levels)):
+        previous = None
+        for level in scale.levels:
+            if level.key not in [lv.key for lv in order]:
+                at = 0 if previous is None else [lv.key for lv in order].index(previous) + 1
+                order.insert(at, level)
+            previous = level.key
+    return order
+
+
+def _grade_scales(rubric: Rubric) -> list[Scale]:
+    ids = {it.scale for _, it in rubric.items() if isinstance(it, Grade)}
+    return [s for s in rubric.scales if s.id in ids]
+
+
+def on_shared_scale(frames: Frames) -> Frames:
+    """Grades of audits from different templates on the levels their scales share: a level
+    only some scales have counts as the nearest shared level above it in severity (so
+    Inadequate Critical counts as Inadequate); at the top of a scale, the one below it."""
+    used = set(frames.audits["rubric_id"])
+    keys = [set(v) for rid, v in frames.rubric_levels.items() if rid in used]
+    shared = [k for k in frames.scale if all(k in group for group in keys)]
+    if not shared or len(shared) == len(frames.scale):
+        return frames
+    fold = {}
+    for i, key in enumerate(frames.scale):
+        if key in shared:
+            fold[key] = key
+            continue
+        before = [k for k in frames.scale[:i] if k in shared]
+        after = [k for k in frames.scale[i + 1 :] if k in shared]
+        fold[key] = before[-1] if before else after[0]
+
+    def recode(frame: pd.DataFrame, columns) -> pd.DataFrame:
+        frame = frame.copy()
+        for c in columns:
+            frame[c] = pd.Categorical(
+                frame[c].astype(object).map(fold), categories=shared, ordered=True
+            )
+        return frame
+
+    return dataclasses.replace(
+        frames,
+        audits=recode(frames.audits, GRADE_COLUMNS["audits"]),
+        answers=recode(frames.answers, GRADE_COLUMNS["answers"]),
+        scale=tuple(shared),
+        good=frozenset(k for k in frames.good if k in shared),
+        inadequate=frozenset(k for k in frames.inadequate if k in shared)
+        | frozenset(fold[k] for k in frames.inadequate),
+    )
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+@dataclass
+class _Plan:
+    """What to read from the audits of one rubric, worked out once."""
+
+    rubric: Rubric
+    fields: dict[str, str | None]
+    overall: str | None
+    moderated_overall: str | None
+    safety: str | None
+    rows: list[tuple]  # (section id, section title, item, moderator item id or None)
+    actions: list[Actions]
+    items: dict[str, object]
+
+
+def _plan(rubric: Rubric) -> _Plan:
+    rules = rubric.rules
+    moderated_by = {
+        it.moderates: it.id for _, it in rubric.items() if isinstance(it, Grade) and it.moderates
+    }
+    rows = [
+        (section.id, section.title, item, moderated_by.get(item.id))
+        for section, item in rubric.items()
+        if item.role == "auditor"
+        and isinstance(item, (Grade, YesNoPartial))
+        and item.id != rules.overall_grade
+    ]
+    return _Plan(
+        rubric=rubric,
+        fields=rules.fields.model_dump(),
+        overall=rules.overall_grade,
+        moderated_overall=rules.moderated_overall_grade,
+        safety=rules.safety[0] if rules.safety else None,
+        rows=rows,
+        actions=[it for _, it in rubric.items() if isinstance(it, Actions)],
+        items={it.id: it for _, it in rubric.items()},
+    )
+
+
+def _text(value) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _chars(value) -> int:
+    if not isinstance(value, dict):
+        return 0
+    texts = value.get("evidence") or {}
+    texts = list(texts.values()) if isinstance(texts, dict) else []
+    texts.append(value.get("explanation"))
+    return sum(len(t.strip()) for t in texts if isinstance(t, str))
+
+
+def load_audits(
+    source: str | Path | AuditStore,
+    library: Library | None = None,
+    as_of: str | date | None = None,
+    progress: bool | None = None,
+) -> Frames:
+    """Read every audit file of a folder (or store) into tidy frames; see docs/analytics.md."""
+    store = source if isinstance(source, AuditStore) else AuditStore(source)
+    library = library or load_library()
+    today = pd.Timestamp(as_of or date.today()).normalize()
+    files = store.files()
+    if progress is None:
+        progress = len(files) > PROGRESS_FROM
+    if progress:
+        from tqdm.auto import tqdm
+
+        files = tqdm(files, desc="Reading audits", unit="file")
+
+    plans: dict[str, _Plan] = {}
+    audits, answers, actions, problems = [], [], [], []
+    for path in files:
+        try:
+            record = store.read(path)
+        except (AuditStoreError, OSError) as exc:
+            problems.append((str(path), getattr(exc, "reason", None) or str(exc)))
+            continue
+        rubric_id = record["rubric"]["id"]
+        if rubric_id not in plans:
+            rubric = library.rubrics.get(rubric_id)
+            if rubric is None:
+                problems.append((str(path), f"its template {rubric_id!r} is not in the library"))
+                continue
+            plans[rubric_id] = _plan(rubric)
+        _add_audit(plans[rubric_id], record, audits, answers, actions)
+
+    return _frames(plans, audits, answers, actions, problems, today)
+
+
+def _add_audit(plan: _Plan, record: dict, audits: list, answers: list, actions: list) -> None:
+    given = record["answers"]
+    values = {**given, **record["moderation"]}
+    facts = {
+        k: _text(values.get(item_id)) if item_id else None for k, item_id in plan.fields.items()
+    }
+    team = facts["team"] or _text(record["case"].get("team"))
+    audit_date = facts["audit_date"] or record["created"]["at"][:10]
+    audit_id, status, rubric_id = record["id"], record["status"], plan.rubric.id
+    fired = bool(record["escalation"]) or any(
+        A.holds(plan.rubric, rule.when, given) for rule in plan.rubric.rules.escalation
+    )
+    audits.append(
+        (
+            audit_id,
+            rubric_id,
+            record["rubric"]["version"],
+            team,
+            facts["auditor"] or _text(record["case"].get("auditor")),
+            facts["worker"],
+            facts["case_id"] or _text(record["case"].get("case_id")),
+            facts["moderator"],
+            audit_date,
+            record["created"]["at"],
+            record["saved"]["at"],
+            status,
+            A.level_of(values.get(plan.overall)) if plan.overall else None,
+            A.level_of(values.get(plan.moderated_overall)) if plan.moderated_overall else None,
+            A.level_of(values.get(plan.safety)) if plan.safety else None,
+            fired,
+            bool(record["escalation"]),
+        )
+    )
+    na = set(record["not_applicable"])
+    for section_id, title, item, moderator_id in plan.rows:
+        value = given.get(item.id)
+        level = A.level_of(value)
+        answers.append(
+            (
+                audit_id,
+                rubric_id,
+                team,
+                audit_date,
+                status,
+                section_id,
+                title,
+                item.id,
+                item.label,
+                item.type,
+                level if item.type == "grade" else None,
+                A.level_of(values.get(moderator_id)) if moderator_id else None,
+                level,
+                section_id in na,
+                _chars(value),
+            )
+        )
+    for item in plan.actions:
+        rows = values.get(item.id) or []
+        n = 0
+        for row in rows if isinstance(rows, list) else []:
+            if not isinstance(row, dict) or not any(
+                _text(row.get(k)) for k in ("action", "owner", "due")
+            ):
+                continue
+            n += 1
+            due = _text(row.get("due"))
+            actions.append(
+                (
+                    audit_id,
+                    rubric_id,
+                    team,
+                    audit_date,
+                    item.id,
+                    n,
+                    _text(row.get("action")),
+                    _text(row.get("owner")),
+                    due if item.due_kind == "date" else None,
+                    due,
+                    _text(row.get("completed")),
+                )
+            )
+
+
+def _frames(plans, audits, answers, actions, problems, today) -> Frames:
+    scales = {rid: _grade_scales(p.rubric) for rid, p in plans.items()}
+    levels = merged_scale(s for group in scales.values() for s in group)
+    keys = [lv.key for lv in levels]
+
+    def grades(values) -> pd.Categorical:
+        return pd.Categorical(values, categories=keys, ordered=True)
+
+    a = pd.DataFrame(audits, columns=[c for c in AUDIT_COLUMNS if c != "month"])
+    a["audit_date"] = pd.to_datetime(a["audit_date"], format="%Y-%m-%d", errors="coerce")
+    a.insert(AUDIT_COLUMNS.index("month"), "month", a["audit_date"].dt.strftime("%Y-%m"))
+    for c in ("created_at", "saved_at"):
+        a[c] = pd.to_datetime(a[c], format="%Y-%m-%dT%H:%M:%SZ", utc=True)
+    a["status"] = pd.Categorical(a["status"], categories=STATUSES, ordered=True)
+    for c in GRADE_COLUMNS["audits"]:
+        a[c] = grades(a[c])
+    a["escalated"] = a["escalated"].astype(bool)
+    a["escalation_confirmed"] = a["escalation_confirmed"].astype(bool)
+
+    g = pd.DataFrame(answers, columns=ANSWER_COLUMNS)
+    g["month"] = pd.to_datetime(g["month"], format="%Y-%m-%d", errors="coerce").dt.strftime("%Y-%m")
+    g["status"] = pd.Categorical(g["status"], categories=STATUSES, ordered=True)
+    for c in GRADE_COLUMNS["answers"]:
+        g[c] = grades(g[c])
+    g["not_applicable"] = g["not_applicable"].astype(bool)
+    g["evidence_chars"] = g["evidence_chars"].astype("int64")
+
+    t = pd.DataFrame(actions, columns=ACTION_COLUMNS[:11])
+    t["month"] = pd.to_datetime(t["month"], format="%Y-%m-%d", errors="coerce").dt.strftime("%Y-%m")
+    t["row"] = t["row"].astype("int64")
+    t["due"] = pd.to_datetime(t["due"], format="%Y-%m-%d", errors="coerce")
+    t["completed"] = pd.to_datetime(t["completed"], format="%Y-%m-%d", errors="coerce")
+    done = t["completed"].notna()
+    t["status"] = done.map({True: "completed", False: "open"}).astype(object)
+    t["overdue"] = ~done & (t["due"] < today)
+    t["on_time"] = pd.array(
+        [
+            pd.NA if not d or pd.isna(due) else bool(c <= due)
+            for d, c, due in zip(done, t["completed"], t["due"], strict=True)
+        ],
+        dtype="boolean",
+    )
+
+    p = pd.DataFrame(problems, columns=["path", "reason"])
+    return Frames(
+        audits=a,
+        answers=g,
+        actions=t,
+        problems=p,
+        scale=tuple(keys),
+        labels={lv.key: lv.label for lv in levels},
+        colours={lv.key: lv.colour for lv in levels if lv.colour},
+        good=frozenset(lv.key for lv in levels if lv.good_or_better),
+        inadequate=frozenset(lv.key for lv in levels if lv.escalates),
+        rubric_levels={
+            rid: tuple(lv.key for s in group for lv in s.levels) for rid, group in scales.items()
+        },
+    )
