@@ -57,7 +57,12 @@ def folder(tmp_path, library):
             "child_safe": {"level": "yes", "explanation": "Safety plan in place."},
             "overall_grade": grade("good"),
             "actions": [
-                {"action": "Update plan", "owner": "SW", "due": "2026-04-01", "completed": "2026-03-30"},  # noqa: E501
+                {
+                    "action": "Update plan",
+                    "owner": "SW",
+                    "due": "2026-04-01",
+                    "completed": "2026-03-30",
+                },  # noqa: E501
                 {"action": "Supervision", "owner": "TM", "due": "2026-04-15"},
             ],
         },
@@ -238,9 +243,8 @@ def test_filter(frames):
     assert list(frames.filter(start="2026-03-10", end="2026-04-10").audits["audit_id"]) == [
         "a2", "a3"
     ]  # fmt: skip
-    assert list(frames.filter(status=["moderated"], rubric="descriptor-matrix").audits.audit_id) == [
-        "a4"
-    ]  # fmt: skip
+    cut = frames.filter(status=["moderated"], rubric="descriptor-matrix")
+    assert list(cut.audits["audit_id"]) == ["a4"]
 
 
 def test_grade_distribution_by_team(frames):
