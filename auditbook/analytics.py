@@ -24,8 +24,8 @@ PROGRESS_FROM = 200  # files; a progress bar shows on folders larger than this
 
 AUDIT_COLUMNS = [
     "audit_id", "rubric_id", "rubric_version", "team", "auditor", "worker", "case_id",
-    "moderator", "audit_date", "month", "created_at", "saved_at", "status", "overall_grade",
-    "moderated_overall_grade", "child_safe", "escalated", "escalation_confirmed",
+    "moderator", "age_band", "audit_date", "month", "created_at", "saved_at", "status",
+    "overall_grade", "moderated_overall_grade", "child_safe", "escalated", "escalation_confirmed",
 ]  # fmt: skip
 ANSWER_COLUMNS = [
     "audit_id", "rubric_id", "team", "month", "status", "section_id", "section", "item_id",
@@ -163,6 +163,7 @@ class _Plan:
     rows: list[tuple]  # (section id, section title, item, moderator item id or None)
     actions: list[Actions]
     items: dict[str, object]
+    band_labels: dict[str, str]
 
 
 def _plan(rubric: Rubric) -> _Plan:
@@ -186,7 +187,26 @@ def _plan(rubric: Rubric) -> _Plan:
         rows=rows,
         actions=[it for _, it in rubric.items() if isinstance(it, Actions)],
         items={it.id: it for _, it in rubric.items()},
+        band_labels={
+            o.key: o.label for o in getattr(rubric.item(rules.fields.age_band), "options", [])
+        },
     )
+
+
+AGE_BANDS = ((1, "under 1"), (5, "1-4"), (10, "5-9"), (16, "10-15"), (18, "16-17"))
+
+
+def age_band(date_of_birth: str | None, on: str) -> str | None:
+    """The child's age band on a date (the bands of the DfE children in need census), so the
+    date of birth itself never reaches a frame."""
+    try:
+        born, day = date.fromisoformat(date_of_birth or ""), date.fromisoformat(on)
+    except ValueError:
+        return None
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if age < 0:
+        return None
+    return next((label for limit, label in AGE_BANDS if age < limit), "18+")
 
 
 def _text(value) -> str | None:
@@ -262,6 +282,7 @@ def _add_audit(plan: _Plan, record: dict, audits: list, answers: list, actions: 
             facts["worker"],
             facts["case_id"] or _text(record["case"].get("case_id")),
             facts["moderator"],
+            plan.band_labels.get(facts["age_band"]) or age_band(facts["date_of_birth"], audit_date),
             audit_date,
             record["created"]["at"],
             record["saved"]["at"],

@@ -311,6 +311,10 @@ class Fields(Model):
     audit_date: Id | None = None
     moderator: Id | None = None
     moderation_date: Id | None = None
+    date_of_birth: Id | None = Field(
+        None, description="The child's date of birth (a date item); analysis sees only the age band."
+    )
+    age_band: Id | None = Field(None, description="The child's age band (a single-choice item).")
 
 
 class Rules(Model):

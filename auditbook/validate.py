@@ -21,6 +21,7 @@ from . import yamlsafe
 from .rubric import (
     ITEM_TYPES,
     Condition,
+    DateItem,
     Grade,
     Guidance,
     MultipleChoice,
@@ -463,8 +464,11 @@ class _Checker:
         need(("moderation_agreement",), rules.moderation_agreement, (), "an item")
         for k, sid in enumerate(rules.safety):
             need(("safety", k), sid, (), "an item")
+        typed = {"date_of_birth": ((DateItem,), "a date item"),
+                 "age_band": ((SingleChoice,), "a single_choice item")}  # fmt: skip
         for name in type(rules.fields).model_fields:
-            need(("fields", name), getattr(rules.fields, name), (), "an item")
+            types, expected = typed.get(name, ((), "an item"))
+            need(("fields", name), getattr(rules.fields, name), types, expected)
         for k, esc in enumerate(rules.escalation):
             self.condition(("rules", "escalation", k, "when"), None, esc.when)
 

@@ -398,3 +398,26 @@ def test_empty_folder_and_progress_bar(tmp_path, library, folder, capsys):
     assert S.grade_rates(empty.audits).loc[0, "n"] == 0
     load_audits(folder, library, progress=True)
     assert "Reading audits" in capsys.readouterr().err
+
+
+def test_age_band_never_the_date_of_birth(tmp_path, library):
+    from auditbook.analytics import age_band
+
+    assert age_band("2020-06-15", "2026-06-14") == "5-9"
+    assert age_band("2020-06-15", "2026-06-15") == "5-9"
+    assert age_band("2026-01-01", "2026-03-01") == "under 1"
+    assert age_band("2010-03-01", "2026-03-01") == "16-17"
+    assert age_band("2000-01-01", "2026-03-01") == "18+"
+    assert age_band(None, "2026-03-01") is None and age_band("2027-01-01", "2026-03-01") is None
+    store = AuditStore(tmp_path)
+    wb = library.rubrics["west-berkshire-learning-audit"]
+    sw = library.rubrics["swindon-practice-evaluation"]
+    put(store, wb, "w1", {"audit_date": "2026-03-01", "child_dob": "2014-09-30"})
+    put(store, sw, "s1", {"audit_date": "2026-03-01", "age_band": "age_11_15"})
+    frames = load_audits(tmp_path, library)
+    assert dict(zip(frames.audits["audit_id"], frames.audits["age_band"], strict=True)) == {
+        "s1": "11-15",
+        "w1": "10-15",
+    }
+    everything = pd.concat([frames.audits, frames.answers, frames.actions]).astype(str)
+    assert not everything.apply(lambda c: c.str.contains("2014-09-30")).any().any()
