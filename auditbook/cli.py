@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_RUBRICS = Path("rubrics")
@@ -39,6 +40,52 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _documents(fmt: str) -> Callable:
+    """An exporter writing one document per audit in a document format of auditbook.exports."""
+
+    def run(records: list[dict], library, out: Path | None, store) -> list[Path]:
+        from .exports import export_audit
+
+        return [export_audit(r, library, fmt, out, store) for r in records]
+
+    return run
+
+
+# Format name → exporter(records, library, out folder or None, store) → paths written. A
+# format over many audits at once (an analytics workbook) receives them all in one call.
+EXPORT_FORMATS: dict[str, Callable[..., list[Path]]] = {
+    "docx": _documents("docx"),
+    "html": _documents("html"),
+}
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .exports import load_audit, rubric_for
+    from .library import load_library
+    from .store import AuditStore, AuditStoreError
+
+    store = AuditStore(args.audits) if args.audits else AuditStore()
+    library = load_library()
+    records, failed = [], 0
+    for audit in args.audits_to_export:
+        try:
+            record = load_audit(audit, store)
+            rubric_for(record, library)
+        except (AuditStoreError, LookupError, OSError) as e:
+            print(e, file=sys.stderr)
+            failed += 1
+            continue
+        records.append(record)
+    try:
+        written = EXPORT_FORMATS[args.format](records, library, args.out, store) if records else []
+    except OSError as e:
+        print(f"The documents could not be written: {e}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -48,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the rubric format")
     p.add_argument("--out", help="write it to this file instead")
     p.set_defaults(func=_schema)
+    p = sub.add_parser("export", help="write saved audits as documents (Word or HTML)")
+    p.add_argument(
+        "audits_to_export", nargs="+", metavar="AUDIT_ID_OR_FILE", help="audit ids or files"
+    )
+    p.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="docx")
+    p.add_argument(
+        "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
+    )
+    p.add_argument("--out", type=Path, help="where to write (default: exports/documents)")
+    p.set_defaults(func=_export)
     return parser
 
 
