@@ -1,0 +1,80 @@
+"""The analytics frames as files: an Excel workbook (one sheet each) and CSV, in memory or on
+disk. Only formatting for the file format happens here; the figures come from summaries."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from . import summaries as S
+
+MAX_SHEET_NAME = 31  # Excel's limit
+
+
+def file_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy Excel and CSV readers take as they are: level keys as text, times in UTC without
+    a zone (Excel cannot hold one), nullable booleans as True/False/empty."""
+    out = frame.copy()
+    for name, column in out.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            out[name] = column.astype(object).where(column.notna(), None)
+        elif isinstance(column.dtype, pd.DatetimeTZDtype):
+            out[name] = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif isinstance(column.dtype, pd.BooleanDtype):
+            out[name] = column.astype(object).where(column.notna(), None)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV (with a byte-order mark, so Excel reads accents right)."""
+    return file_ready(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook with one sheet per frame, header row frozen, in the order given."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            sheet = name[:MAX_SHEET_NAME]
+            file_ready(frame).to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
+            _fit_columns(writer.sheets[sheet])
+    return buffer.getvalue()
+
+
+def _fit_columns(ws) -> None:
+    for column in ws.columns:
+        width = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
+        ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+
+
+def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write the workbook to `path` (its folder is created, private to its owner)."""
+    path = Path(path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_bytes(workbook_bytes(sheets))
+    return path
+
+
+def analysis_sheets(frames, small_n: int = S.SMALL_N) -> dict[str, pd.DataFrame]:
+    """The frames and the standard summaries, named as sheets of the QA workbook."""
+    good, bad = frames.good, frames.inadequate
+    answers, audits = frames.answers, frames.audits
+    return {
+        "audits": audits,
+        "answers": answers,
+        "actions": frames.actions,
+        "grades by team": S.grade_rates(
+            audits, by="team", good=good, inadequate=bad, small_n=small_n
+        ),
+        "grades by month": S.monthly_trend(audits, good=good, inadequate=bad, small_n=small_n),
+        "grades by section": S.grade_distribution(answers, by="section"),
+        "moderation by section": S.moderation_agreement(answers, by="section"),
+        "moderation overall": S.moderation_agreement(
+            audits, auditor="overall_grade", moderator="moderated_overall_grade"
+        ),
+        "actions by owner": S.action_summary(frames.actions, by=("team", "owner")),
+        "escalations": S.escalation_summary(audits, by="team"),
+        "unreadable files": frames.problems,
+    }

@@ -1,0 +1,134 @@
+"""The analysis workbook and the pseudonymised export, reopened and checked."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from auditbook.analytics import load_audits
+from auditbook.pseudonymise import (
+    PseudonymKeyError,
+    key_id,
+    load_key,
+    pseudonym,
+    pseudonymised_sheets,
+    suppress,
+)
+from auditbook.tables import analysis_sheets, csv_bytes, workbook_bytes
+
+from .conftest import put
+
+KEY = b"k" * 64
+
+
+@pytest.fixture
+def frames(folder, library):
+    return load_audits(folder, library, as_of="2026-05-01")
+
+
+def read_book(data: bytes) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(io.BytesIO(data), sheet_name=None)
+
+
+def test_analysis_workbook_reopens_with_every_sheet(frames):
+    data = workbook_bytes(analysis_sheets(frames))
+    book = read_book(data)
+    assert list(book)[:3] == ["audits", "answers", "actions"]
+    assert {"grades by team", "moderation by section", "actions by owner"} <= set(book)
+    assert list(book["audits"]["audit_id"]) == ["a1", "a2", "a3", "a4"]
+    assert list(book["audits"]["overall_grade"]) == [
+        "good", "inadequate", "outstanding", "inadequate_critical"
+    ]  # fmt: skip
+    assert len(book["answers"]) == len(frames.answers)
+    assert list(book["actions"]["owner"]) == ["SW", "TM", "TM"]
+    assert book["grades by team"].set_index("team").loc["Team A", "pct_good_or_better"] == 50.0
+    assert len(book["unreadable files"]) == 2
+    ws = openpyxl.load_workbook(io.BytesIO(data))["audits"]
+    assert ws.freeze_panes == "A2"
+
+
+def test_csv_has_utc_times_and_level_keys(frames):
+    text = csv_bytes(frames.audits).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text))
+    assert list(back["audit_id"]) == ["a1", "a2", "a3", "a4"]
+    assert back.loc[0, "saved_at"] == "2026-03-01 10:00:00"
+    assert back.loc[3, "moderated_overall_grade"] == "inadequate"
+
+
+def test_pseudonyms_are_keyed_and_stable():
+    assert pseudonym("C-001", KEY) == pseudonym(" c-001 ", KEY)
+    assert pseudonym("C-001", KEY) != pseudonym("C-001", b"x" * 64)
+    assert pseudonym("C-001", KEY).startswith("P-") and "001" not in pseudonym("C-001", KEY)
+    assert pseudonym(None, KEY) is None
+    assert key_id(KEY) != key_id(b"x" * 64) and KEY.decode() not in key_id(KEY)
+
+
+def test_key_is_kept_apart_and_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDITBOOK_PSEUDONYM_KEY", str(tmp_path / "keys" / "k.key"))
+    key = load_key()
+    path = tmp_path / "keys" / "k.key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert load_key() == key  # the same key next time
+    with pytest.raises(PseudonymKeyError, match="No pseudonym key"):
+        load_key(tmp_path / "missing.key", create=False)
+    (tmp_path / "short.key").write_text("abc")
+    with pytest.raises(PseudonymKeyError, match="too short"):
+        load_key(tmp_path / "short.key")
+
+
+def test_suppress_blanks_small_counts_but_keeps_zero():
+    frame = pd.DataFrame({"team": ["A", "B", "C"], "n": [0, 3, 7], "pct": [None, 50.0, 71.4]})
+    got = suppress(frame)
+    assert list(got["suppressed"]) == [False, True, False]
+    assert got.loc[1, ["n", "pct"]].isna().all()
+    assert got.loc[2, "n"] == 7 and got.loc[0, "n"] == 0
+
+
+def test_pseudonymised_export_holds_no_name_free_text_or_raw_id(tmp_path, library):
+    # Ten audits of one team so that some summaries pass the n=5 threshold.
+    wb = library.rubrics["west-berkshire-learning-audit"]
+    from auditbook.store import AuditStore
+
+    store = AuditStore(tmp_path)
+    names = ["Jordan Example", "Casey Sample"]
+    for i in range(10):
+        put(
+            store,
+            wb,
+            f"w{i}",
+            {
+                "audit_date": f"2026-03-{i + 1:02d}",
+                "auditor_name": "Alex Auditor",
+                "social_worker_name": "Sam Worker",
+                "team_name": "Team A" if i < 8 else "Team B",
+                "child_name": names[i % 2],
+                "child_id": f"CASE-{1000 + i}",
+                "child_dob": "2015-01-20",
+                "child_overview": "Secret overview text about the family",
+                "auditors_grade": {"level": "good", "evidence": {}},
+                "recommendations": [
+                    {"action": "Private action wording", "owner": "SW", "due": "2026-05-01"}
+                ],
+            },
+        )
+    frames = load_audits(tmp_path, library, as_of="2026-06-01")
+    sheets = pseudonymised_sheets(frames, KEY)
+    book = read_book(workbook_bytes(sheets))
+    text = "\n".join(df.to_csv(index=False) for df in book.values())
+    for secret in (
+        *names, "Alex Auditor", "Sam Worker", "Secret overview", "Private action wording",
+        "CASE-10", "2015-01-20", "2026-03-01", "w1,", "w0,",
+    ):  # fmt: skip
+        assert secret not in text, secret
+    audits = book["audits"]
+    assert audits["pseudonym"].str.fullmatch(r"P-[0-9a-f]{12}").all()
+    assert audits["pseudonym"].nunique() == 10
+    assert set(audits["age_band"]) == {"10-15"} and set(audits["month"]) == {"2026-03"}
+    teams = book["grades by team"].set_index("team")
+    assert teams.loc["Team A", "n"] == 8 and not teams.loc["Team A", "suppressed"]
+    assert pd.isna(teams.loc["Team B", "n"]) and teams.loc["Team B", "suppressed"]
+    assert key_id(KEY) in book["about"].to_csv()
+    assert KEY.decode() not in text
