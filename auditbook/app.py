@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from html import escape
+from pathlib import Path
 
 import ipywidgets as w
 
+from .exports import DOCUMENT_FORMATS, documents_dir, export_audit
 from .form import FORM_CSS, STATUS_WORDS, AuditForm, current_user
 from .library import Library, load_library
 from .questions import shared, style_for
@@ -44,10 +47,18 @@ def audits_table_html(summaries: list[dict], library: Library) -> str:
 class AuditApp:
     """Landing view (new / resume / moderate) and the open form, in one widget."""
 
-    def __init__(self, folder=None, store: AuditStore | None = None, user: str | None = None):
+    def __init__(
+        self,
+        folder=None,
+        store: AuditStore | None = None,
+        user: str | None = None,
+        export_dir: str | Path | None = None,
+    ):
+        """export_dir: where Export writes documents (default: `documents/` beside the audits)."""
         self.library = load_library(folder)
         self.store = store or AuditStore()
         self.user = user or current_user()
+        self.export_dir = Path(export_dir) if export_dir else documents_dir(self.store)
         self.form: AuditForm | None = None
         self.rubric_picker = w.Dropdown(
             description="Template",
@@ -66,6 +77,18 @@ class AuditApp:
         self.moderate_btn = w.Button(description="Moderate", icon="balance-scale")
         self.resume_btn.on_click(lambda _: self.open(self.audit_picker.value, "auditor"))
         self.moderate_btn.on_click(lambda _: self.open(self.audit_picker.value, "moderator"))
+        self.export_format = w.Dropdown(
+            description="Export as",
+            style=style_for(w.Dropdown),
+            options=[(f.label, f.name) for f in DOCUMENT_FORMATS.values()],
+            value="docx",
+            layout=w.Layout(width="auto"),
+        )
+        self.export_btn = w.Button(description="Export", icon="download")
+        self.export_btn.on_click(
+            lambda _: self.export(self.audit_picker.value, self.export_format.value)
+        )
+        self.download = w.HTML()
         self.refresh_btn = w.Button(description="Refresh list", icon="refresh")
         self.refresh_btn.on_click(lambda _: self.refresh())
         self.table = w.HTML()
@@ -76,10 +99,18 @@ class AuditApp:
                 w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
                 w.HTML("<h3>Saved audits</h3>"),
                 w.HBox(
-                    [self.audit_picker, self.resume_btn, self.moderate_btn, self.refresh_btn],
+                    [
+                        self.audit_picker,
+                        self.resume_btn,
+                        self.moderate_btn,
+                        self.export_format,
+                        self.export_btn,
+                        self.refresh_btn,
+                    ],
                     layout=shared("row"),
                 ),
                 self.message,
+                self.download,
                 self.table,
             ]
         )
@@ -115,7 +146,7 @@ class AuditApp:
         self.audit_picker.options = options
         self.audit_picker.value = options[0][1] if options else None
         empty = not options
-        self.resume_btn.disabled = self.moderate_btn.disabled = empty
+        self.resume_btn.disabled = self.moderate_btn.disabled = self.export_btn.disabled = empty
 
     def show_landing(self) -> None:
         if self.form is not None and self.form.editable:
@@ -158,6 +189,26 @@ class AuditApp:
             )
             return None
         return self._show(AuditForm(rubric, self.store, audit_id, role=role, user=self.user))
+
+    def export(self, audit_id: str, fmt: str = "docx") -> Path | None:
+        """Write a saved audit as a document and offer it for download in the page.
+
+        The link carries the file itself (a data: URI), so no server URL ever serves it.
+        """
+        self.download.value = ""
+        try:
+            path = export_audit(audit_id, self.library, fmt, self.export_dir, self.store)
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+        except (AuditStoreError, LookupError, OSError) as exc:
+            self.message.value = f'<div class="ab-error" role="alert">{escape(str(exc))}</div>'
+            return None
+        self.message.value = ""
+        name, mime = escape(path.name), DOCUMENT_FORMATS[fmt].mime
+        self.download.value = (
+            f'<p class="ab-download"><a download="{name}" href="data:{mime};base64,{data}">'
+            f"Download {name}</a> · written to {escape(str(path))}</p>"
+        )
+        return path
 
 
 def wait_for_visitor() -> None:
