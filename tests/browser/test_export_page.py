@@ -1,0 +1,41 @@
+"""Export from the app's landing page in a real browser: the document downloads from the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from auditbook import load_rubric
+from auditbook.store import AuditStore
+from auditbook.synthetic import sample_answers
+
+from .test_audit_page import choose_audit, open_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_export_word_document_downloads_from_the_page(page, voila_server):
+    rubric = load_rubric("rubrics/swindon-practice-evaluation.yaml")
+    store = AuditStore(voila_server.audits_dir)
+    record = store.create(rubric, "SW-01")
+    answers = sample_answers(rubric, seed=12)
+    answers["child_id"] = "C-EXPORT-1"
+    record = store.save(
+        {**record, "answers": answers, "status": "submitted"}, "SW-01", event="submitted"
+    )
+
+    open_app(page, voila_server)
+    choose_audit(page, record["id"])
+    page.get_by_label("Export as").select_option(label="Word")
+    page.get_by_role("button", name="Export").click()
+    link = page.get_by_role("link", name=f"Download {record['id']}.docx")
+    expect(link).to_be_visible()
+    assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
+    written = Path(voila_server.audits_dir).parent / "documents" / f"{record['id']}.docx"
+    expect(page.locator(".ab-download")).to_contain_text(str(written))
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"{record['id']}.docx"
+    assert Path(download.value.path()).read_bytes() == written.read_bytes()
