@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import answers as A
@@ -164,6 +165,13 @@ class _Plan:
     actions: list[Actions]
     items: dict[str, object]
     band_labels: dict[str, str]
+    # Filled while reading: which audits (row numbers of the audits frame) use this rubric,
+    # and the per-answer values, len(rows) per audit; the constant parts are tiled at the end.
+    audit_rows: list[int] = field(default_factory=list)
+    levels: list = field(default_factory=list)
+    moderator_levels: list = field(default_factory=list)
+    not_applicable: list[bool] = field(default_factory=list)
+    chars: list[int] = field(default_factory=list)
 
 
 def _plan(rubric: Rubric) -> _Plan:
@@ -214,12 +222,21 @@ def _text(value) -> str | None:
 
 
 def _chars(value) -> int:
-    if not isinstance(value, dict):
+    """Characters of evidence or explanation in a graded answer (a hot loop: kept plain)."""
+    if value.__class__ is not dict:
         return 0
-    texts = value.get("evidence") or {}
-    texts = list(texts.values()) if isinstance(texts, dict) else []
-    texts.append(value.get("explanation"))
-    return sum(len(t.strip()) for t in texts if isinstance(t, str))
+    n = 0
+    evidence = value.get("evidence")
+    if evidence.__class__ is dict:
+        for text in evidence.values():
+            if text.__class__ is str:
+                n += len(text.strip())
+    text = value.get("explanation")
+    return n + len(text.strip()) if text.__class__ is str else n
+
+
+def _level(value) -> str | None:
+    return value.get("level") if value.__class__ is dict else None
 
 
 def load_audits(
@@ -241,7 +258,7 @@ def load_audits(
         files = tqdm(files, desc="Reading audits", unit="file")
 
     plans: dict[str, _Plan] = {}
-    audits, answers, actions, problems = [], [], [], []
+    audits, actions, problems = [], [], []
     for path in files:
         try:
             record = store.read(path)
@@ -255,12 +272,12 @@ def load_audits(
                 problems.append((str(path), f"its template {rubric_id!r} is not in the library"))
                 continue
             plans[rubric_id] = _plan(rubric)
-        _add_audit(plans[rubric_id], record, audits, answers, actions)
+        _add_audit(plans[rubric_id], record, audits, actions)
 
-    return _frames(plans, audits, answers, actions, problems, today)
+    return _frames(plans, audits, actions, problems, today)
 
 
-def _add_audit(plan: _Plan, record: dict, audits: list, answers: list, actions: list) -> None:
+def _add_audit(plan: _Plan, record: dict, audits: list, actions: list) -> None:
     given = record["answers"]
     values = {**given, **record["moderation"]}
     facts = {
@@ -294,29 +311,14 @@ def _add_audit(plan: _Plan, record: dict, audits: list, answers: list, actions: 
             bool(record["escalation"]),
         )
     )
+    plan.audit_rows.append(len(audits) - 1)
     na = set(record["not_applicable"])
-    for section_id, title, item, moderator_id in plan.rows:
+    for section_id, _, item, moderator_id in plan.rows:
         value = given.get(item.id)
-        level = A.level_of(value)
-        answers.append(
-            (
-                audit_id,
-                rubric_id,
-                team,
-                audit_date,
-                status,
-                section_id,
-                title,
-                item.id,
-                item.label,
-                item.type,
-                level if item.type == "grade" else None,
-                A.level_of(values.get(moderator_id)) if moderator_id else None,
-                level,
-                section_id in na,
-                _chars(value),
-            )
-        )
+        plan.levels.append(_level(value))
+        plan.moderator_levels.append(_level(values.get(moderator_id)) if moderator_id else None)
+        plan.not_applicable.append(section_id in na)
+        plan.chars.append(_chars(value))
     for item in plan.actions:
         rows = values.get(item.id) or []
         n = 0
@@ -344,7 +346,44 @@ def _add_audit(plan: _Plan, record: dict, audits: list, answers: list, actions: 
             )
 
 
-def _frames(plans, audits, answers, actions, problems, today) -> Frames:
+def _answers_frame(plans: dict[str, _Plan], a: pd.DataFrame, grades) -> pd.DataFrame:
+    """One row per audit × graded item: audit facts repeated, item facts tiled, per rubric;
+    then in the order of the audits frame."""
+    parts = []
+    for plan in plans.values():
+        m, rows = len(plan.rows), np.asarray(plan.audit_rows, dtype="int64")
+        if not m or not len(rows):
+            continue
+        at = np.repeat(rows, m)
+        part = {c: a[c].to_numpy()[at] for c in ("audit_id", "rubric_id", "team", "month")}
+        part["status"] = a["status"].to_numpy()[at]
+        item = dict(zip(("section_id", "section", "item_id", "criterion", "kind"), zip(*(
+            (sid, title, it.id, it.label, it.type) for sid, title, it, _ in plan.rows
+        ), strict=True), strict=True))  # fmt: skip
+        for c, values in item.items():
+            part[c] = np.tile(np.asarray(values, dtype=object), len(rows))
+        levels = np.asarray(plan.levels, dtype=object)
+        part["grade"] = np.where(part["kind"] == "grade", levels, None)
+        part["moderator_grade"] = np.asarray(plan.moderator_levels, dtype=object)
+        part["answer"] = levels
+        part["not_applicable"] = np.asarray(plan.not_applicable, dtype=bool)
+        part["evidence_chars"] = np.asarray(plan.chars, dtype="int64")
+        part["_order"] = at
+        parts.append(pd.DataFrame(part))
+    if not parts:
+        g = pd.DataFrame({c: [] for c in ANSWER_COLUMNS})
+    else:
+        g = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        g = g.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    g["status"] = pd.Categorical(g["status"], categories=STATUSES, ordered=True)
+    for c in GRADE_COLUMNS["answers"]:
+        g[c] = grades(g[c])
+    g["not_applicable"] = g["not_applicable"].astype(bool)
+    g["evidence_chars"] = g["evidence_chars"].astype("int64")
+    return g[ANSWER_COLUMNS]
+
+
+def _frames(plans, audits, actions, problems, today) -> Frames:
     scales = {rid: _grade_scales(p.rubric) for rid, p in plans.items()}
     levels = merged_scale(s for group in scales.values() for s in group)
     keys = [lv.key for lv in levels]
@@ -363,13 +402,7 @@ def _frames(plans, audits, answers, actions, problems, today) -> Frames:
     a["escalated"] = a["escalated"].astype(bool)
     a["escalation_confirmed"] = a["escalation_confirmed"].astype(bool)
 
-    g = pd.DataFrame(answers, columns=ANSWER_COLUMNS)
-    g["month"] = pd.to_datetime(g["month"], format="%Y-%m-%d", errors="coerce").dt.strftime("%Y-%m")
-    g["status"] = pd.Categorical(g["status"], categories=STATUSES, ordered=True)
-    for c in GRADE_COLUMNS["answers"]:
-        g[c] = grades(g[c])
-    g["not_applicable"] = g["not_applicable"].astype(bool)
-    g["evidence_chars"] = g["evidence_chars"].astype("int64")
+    g = _answers_frame(plans, a, grades)
 
     t = pd.DataFrame(actions, columns=ACTION_COLUMNS[:11])
     t["month"] = pd.to_datetime(t["month"], format="%Y-%m-%d", errors="coerce").dt.strftime("%Y-%m")

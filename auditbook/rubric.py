@@ -7,6 +7,7 @@ item, a grade naming a scale) are checked in :mod:`auditbook.validate`.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -312,7 +313,8 @@ class Fields(Model):
     moderator: Id | None = None
     moderation_date: Id | None = None
     date_of_birth: Id | None = Field(
-        None, description="The child's date of birth (a date item); analysis sees only the age band."
+        None,
+        description="The child's date of birth (a date item); analysis sees only the age band.",
     )
     age_band: Id | None = Field(None, description="The child's age band (a single-choice item).")
 
@@ -367,7 +369,12 @@ class Rubric(Model):
                 yield section, item
 
     def item(self, item_id: str):
-        return next((it for _, it in self.items() if it.id == item_id), None)
+        return self._items_by_id.get(item_id)
+
+    @cached_property
+    def _items_by_id(self) -> dict:
+        # Looked up for every condition of every answer: a dict, built once (the model is frozen).
+        return {it.id: it for _, it in self.items()}
 
     @property
     def graded(self) -> list[Grade]:

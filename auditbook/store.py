@@ -149,10 +149,13 @@ def new_record(rubric, audit_id: str, user: str, now: Now = None) -> dict:
     }
 
 
-def validate_record(record: dict) -> list[str]:
-    """Problems with the record's envelope (the same checks on save and on load); [] if ok."""
+def validate_record(record: dict, parsed: bool = False) -> list[str]:
+    """Problems with the record's envelope (the same checks on save and on load); [] if ok.
+
+    parsed: the record was just read by _loads, so its answers are plain JSON already and
+    need not be walked again (the parse itself refuses NaN and Infinity)."""
     out = _check("", record, _SPEC)
-    for key in ("answers", "moderation"):
+    for key in () if parsed else ("answers", "moderation"):
         if isinstance(record, dict) and isinstance(record.get(key), dict):
             out += _json_problems(key, record[key])
     return out
@@ -294,7 +297,7 @@ class AuditStore:
         except FileNotFoundError:
             raise self._not_found(audit_id) from None
         try:
-            record = json.loads(raw.decode("utf-8"))
+            record = _loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise CorruptAuditFile(path, "it is not UTF-8 text") from None
         except ValueError as e:
@@ -311,7 +314,7 @@ class AuditStore:
                 f"it was written by a newer auditbook (format version {version}; this one "
                 f"reads up to {FORMAT_VERSION}); update auditbook to open it",
             )
-        problems = validate_record(record)
+        problems = validate_record(record, parsed=True)
         if problems:
             raise CorruptAuditFile(path, "; ".join(problems))
         if record["id"] != audit_id:
@@ -364,6 +367,15 @@ class AuditStore:
 # ---------------------------------------------------------------------------- helpers
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _loads(text: str):
+    """json.loads that refuses NaN and Infinity, which Python's parser otherwise accepts."""
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
 def _dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
@@ -377,9 +389,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _is_stamp(value: object) -> bool:
+    # The pattern fixes the form; fromisoformat (fast, unlike strptime) checks it is a real time.
+    if not isinstance(value, str) or not _STAMP.fullmatch(value):
+        return False
     try:
-        return bool(_STAMP.fullmatch(value)) and bool(datetime.strptime(value, _STAMP_FORMAT))
-    except (TypeError, ValueError):
+        return bool(datetime.fromisoformat(value[:-1]))
+    except ValueError:
         return False
 
 
