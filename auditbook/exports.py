@@ -396,6 +396,11 @@ def _shade(cell, colour: str) -> None:
             run.font.color.rgb = RGBColor.from_string(_ink(colour).lstrip("#").upper())
 
 
+def _write(cell, text: str, bold: bool = False) -> None:
+    run = cell.paragraphs[0].add_run(_x(text))  # a run even for empty text, to style
+    run.bold = bold
+
+
 def _repeat_header(row) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -409,9 +414,13 @@ def audit_docx(record: dict, rubric: Rubric) -> DocxDocument:
     """The audit as a Word document (python-docx), laid out like the template."""
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Mm, Pt, RGBColor
 
     doc = docx.Document()
+    page = doc.sections[0]
+    page.page_width, page.page_height = Mm(210), Mm(297)  # A4
+    page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Mm(20)
+    label_width, value_width = Mm(60), Mm(110)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10.5)
     props = doc.core_properties
@@ -434,10 +443,12 @@ def audit_docx(record: dict, rubric: Rubric) -> DocxDocument:
         elif isinstance(block, Rows):
             table = doc.add_table(rows=0, cols=2)
             table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.LEFT
+            table.autofit = False
             for row in block.rows:
                 label, value = table.add_row().cells
-                label.text, value.text = _x(row.label), _x(row.value)
-                label.paragraphs[0].runs[0].bold = True
+                label.width, value.width = label_width, value_width
+                _write(label, row.label, bold=True)
+                _write(value, row.value)
                 if row.colour:
                     _shade(value, row.colour)
             doc.add_paragraph()
@@ -445,13 +456,12 @@ def audit_docx(record: dict, rubric: Rubric) -> DocxDocument:
             table = doc.add_table(rows=1, cols=len(block.headers))
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
-                cell.text = _x(text)
-                cell.paragraphs[0].runs[0].bold = True
+                _write(cell, text, bold=True)
                 _shade(cell, "#EEEEEE")
             _repeat_header(table.rows[0])
             for cells in block.rows:
                 for cell, text in zip(table.add_row().cells, cells, strict=True):
-                    cell.text = _x(text)
+                    _write(cell, text)
             doc.add_paragraph()
     return doc
 

@@ -54,9 +54,9 @@ def completed_audit(store: AuditStore, rubric: Rubric, seed: int = 5) -> dict:
     )
     value = answers[first_text.id]
     if isinstance(first_text, Grade) and first_text.evidence:
-        value["evidence"][first_text.evidence[0].id] = f"Seen {XSS} & noted"
+        value["evidence"][first_text.evidence[0].id] = f"Seen {XSS} & noted\nSecond line."
     elif "explanation" in value:
-        value["explanation"] = f"Seen {XSS} & noted"
+        value["explanation"] = f"Seen {XSS} & noted\nSecond line."
     mods = [i for _, i in rubric.items() if isinstance(i, Grade) and i.moderates]
     levels, agreed = {}, set()
     for n, mod in enumerate(mods):
