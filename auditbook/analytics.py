@@ -65,11 +65,13 @@ class Frames:
         start: str | date | None = None,
         end: str | date | None = None,
         status: str | Iterable[str] | None = None,
+        ids: Iterable[str] | None = None,
     ) -> Frames:
         """The frames cut to the audits that match every filter given (dates inclusive)."""
         a = self.audits
         keep = pd.Series(True, index=a.index)
-        for column, wanted in (("rubric_id", rubric), ("team", team), ("status", status)):
+        wanted_by = (("rubric_id", rubric), ("team", team), ("status", status), ("audit_id", ids))
+        for column, wanted in wanted_by:
             if wanted is not None:
                 values = [wanted] if isinstance(wanted, str) else list(wanted)
                 keep &= a[column].isin(values)

@@ -53,9 +53,37 @@ def _documents(fmt: str) -> Callable:
 
 # Format name → exporter(records, library, out folder or None, store) → paths written. A
 # format over many audits at once (an analytics workbook) receives them all in one call.
+def _workbook(kind: str) -> Callable:
+    """An exporter writing one workbook over all the audits given (or the whole folder)."""
+
+    def run(records: list[dict], library, out: Path | None, store) -> list[Path]:
+        from datetime import date
+
+        from .analytics import load_audits
+        from .library import project_dir
+        from .tables import analysis_sheets, write_workbook
+
+        frames = load_audits(store, library)
+        if records:
+            frames = frames.filter(ids=[r["id"] for r in records])
+        if kind == "pseudonymised":
+            from .pseudonymise import load_key, pseudonymised_sheets
+
+            sheets = pseudonymised_sheets(frames, load_key())
+        else:
+            sheets = analysis_sheets(frames)
+        name = f"{'audits' if kind == 'xlsx' else kind}-{date.today():%Y%m%d}.xlsx"
+        return [write_workbook(sheets, (out or project_dir() / "exports") / name)]
+
+    run.whole_folder = True
+    return run
+
+
 EXPORT_FORMATS: dict[str, Callable[..., list[Path]]] = {
     "docx": _documents("docx"),
     "html": _documents("html"),
+    "xlsx": _workbook("xlsx"),
+    "pseudonymised": _workbook("pseudonymised"),
 }
 
 
@@ -66,6 +94,10 @@ def _export(args: argparse.Namespace) -> int:
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
     library = load_library()
+    exporter = EXPORT_FORMATS[args.format]
+    if not args.audits_to_export and not getattr(exporter, "whole_folder", False):
+        print(f"Name the audits to export as {args.format} (ids or files).", file=sys.stderr)
+        return 2
     records, failed = [], 0
     for audit in args.audits_to_export:
         try:
@@ -77,13 +109,28 @@ def _export(args: argparse.Namespace) -> int:
             continue
         records.append(record)
     try:
-        written = EXPORT_FORMATS[args.format](records, library, args.out, store) if records else []
+        run = records or (getattr(exporter, "whole_folder", False) and not failed)
+        written = exporter(records, library, args.out, store) if run else []
     except OSError as e:
         print(f"The documents could not be written: {e}", file=sys.stderr)
         return 1
     for path in written:
         print(path)
     return 1 if failed else 0
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from .demo import summary, write_demo
+
+    try:
+        written = write_demo(
+            args.out, args.n, args.rubric, args.seed, args.months, args.end
+        )
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(f"{len(written)} synthetic audits written to {args.out}: {summary(written)}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,9 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the rubric format")
     p.add_argument("--out", help="write it to this file instead")
     p.set_defaults(func=_schema)
-    p = sub.add_parser("export", help="write saved audits as documents (Word or HTML)")
+    p = sub.add_parser(
+        "export",
+        help="write saved audits as documents (Word or HTML) or workbooks (Excel, pseudonymised)",
+    )
     p.add_argument(
-        "audits_to_export", nargs="+", metavar="AUDIT_ID_OR_FILE", help="audit ids or files"
+        "audits_to_export",
+        nargs="*",
+        metavar="AUDIT_ID_OR_FILE",
+        help="audit ids or files (xlsx and pseudonymised: default every audit in the folder)",
     )
     p.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="docx")
     p.add_argument(
@@ -105,6 +158,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, help="where to write (default: exports/documents)")
     p.set_defaults(func=_export)
+    p = sub.add_parser(
+        "demo-data", help="write realistic synthetic audits (no real people) for trying things out"
+    )
+    p.add_argument("--n", type=int, default=500, help="how many audits (default 500)")
+    p.add_argument("--out", type=Path, required=True, help="an empty folder to write them to")
+    p.add_argument(
+        "--rubric",
+        action="extend",
+        nargs="+",
+        metavar="ID",
+        help="only these rubrics (default: every rubric in the library)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="the same seed writes the same files")
+    p.add_argument("--months", type=int, default=18, help="months the audit dates span")
+    p.add_argument("--end", default="2026-10", help="the last month, YYYY-MM (default 2026-10)")
+    p.set_defaults(func=_demo_data)
     return parser
 
 

@@ -132,3 +132,28 @@ def test_pseudonymised_export_holds_no_name_free_text_or_raw_id(tmp_path, librar
     assert pd.isna(teams.loc["Team B", "n"]) and teams.loc["Team B", "suppressed"]
     assert key_id(KEY) in book["about"].to_csv()
     assert KEY.decode() not in text
+
+
+def test_export_command_writes_both_workbooks(folder, tmp_path, monkeypatch, capsys):
+    from auditbook.cli import main
+
+    monkeypatch.setenv("AUDITBOOK_PSEUDONYM_KEY", str(tmp_path / "key" / "k.key"))
+    out = tmp_path / "out"
+    assert main(["export", "--format", "xlsx", "--audits", str(folder), "--out", str(out)]) == 0
+    (path,) = out.glob("audits-*.xlsx")
+    assert str(path) in capsys.readouterr().out
+    book = read_book(path.read_bytes())
+    assert list(book["audits"]["audit_id"]) == ["a1", "a2", "a3", "a4"]
+    # Chosen audits only.
+    assert main(["export", "--format", "xlsx", "a2", "a4", "--audits", str(folder),
+                 "--out", str(out / "two")]) == 0  # fmt: skip
+    (path,) = (out / "two").glob("*.xlsx")
+    assert list(read_book(path.read_bytes())["audits"]["audit_id"]) == ["a2", "a4"]
+    args = ["export", "--format", "pseudonymised", "--audits", str(folder), "--out", str(out)]
+    assert main(args) == 0
+    (path,) = out.glob("pseudonymised-*.xlsx")
+    text = "\n".join(df.to_csv() for df in read_book(path.read_bytes()).values())
+    assert "C-001" not in text and "AU-01" not in text and "a1," not in text
+    assert (tmp_path / "key" / "k.key").exists() and not list(out.glob("*.key"))
+    # Documents need audits named.
+    assert main(["export", "--format", "docx", "--audits", str(folder)]) == 2
