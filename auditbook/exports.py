@@ -183,10 +183,14 @@ def _grade_blocks(audit: _Audit, item: Grade) -> list[Block]:
     rows += [Row(_label(e.label), evidence.get(e.id) or NOT_ANSWERED) for e in item.evidence]
     for mod in audit.moderators.get(item.id, []) if item.role == "auditor" else []:
         rows += _moderator_rows(audit, item, mod)
-    # A section of one question often repeats its title as the question: say it once.
+    return [*_question(audit, item), Rows(tuple(rows))]
+
+
+def _question(audit: _Audit, item) -> list[Block]:
+    """The question above its answer, unless it only repeats its section's title."""
     title = next((s.title for s in audit.rubric.sections if item in s.items), "")
     same = _label(item.label).casefold() == _label(title).casefold()
-    return ([] if same else [Para(item.label, "label")]) + [Rows(tuple(rows))]
+    return [] if same else [Para(item.label, "label")]
 
 
 def _agreement_row(audit: _Audit, auditor_item: Grade, mod: Grade) -> Row:
@@ -224,7 +228,7 @@ def _actions_blocks(audit: _Audit, item: Actions) -> list[Block]:
     completed = getattr(cols, "completed", None)
     if completed or any(r.get("completed") for r in rows):
         headers.append(completed or "Completed on")
-    out: list[Block] = [Para(item.label, "label")]
+    out = _question(audit, item)
     if not rows:
         return [*out, Para("No actions recorded.", "note")]
     table = []
@@ -290,19 +294,19 @@ def _section_blocks(audit: _Audit, section: Section) -> list[Block]:
 def _summary_blocks(audit: _Audit) -> list[Block]:
     rubric, rules = audit.rubric, audit.rubric.rules
     rows: list[Row] = []
-    for item_id in (rules.overall_grade, rules.moderated_overall_grade):
+    # Named for what they are: templates word these questions in many ways ("Grade:").
+    named = [("Overall grade", rules.overall_grade)]
+    named.append(("Moderator's overall grade", rules.moderated_overall_grade))
+    named += [("Safety judgement", item_id) for item_id in rules.safety]
+    for name, item_id in named:
         item = rubric.item(item_id) if item_id else None
-        if item is not None:
-            rows.append(audit.level_row(_label(item.label), item, audit.value(item)))
-    for item_id in rules.safety:
-        item = rubric.item(item_id)
         if item is None:
             continue
         value = audit.value(item)
         if isinstance(item, (Grade, YesNoPartial)):
-            rows.append(audit.level_row(_label(item.label), item, value))
+            rows.append(audit.level_row(name, item, value))
         else:
-            rows.append(Row(_label(item.label), audit.fact(item, value)))
+            rows.append(Row(name, audit.fact(item, value)))
     out: list[Block] = [Heading("Summary", 1)]
     if rows:
         out.append(Rows(tuple(rows)))

@@ -209,12 +209,15 @@ def test_docx_has_every_section_grade_evidence_and_action(rubric_id, store, tmp_
     summary = [t for t in body["Summary"] if isinstance(t, str)]
     (rows,) = [t for t in body["Summary"] if isinstance(t, list)]
     rules = rubric.rules
-    for item_id in filter(
-        None, (rules.overall_grade, rules.moderated_overall_grade, *rules.safety)
-    ):
+    overall, moderated = (
+        rubric.item(rules.overall_grade),
+        rubric.item(rules.moderated_overall_grade),
+    )
+    assert ["Overall grade", level_label(rubric, overall, answers)] in rows
+    assert ["Moderator's overall grade", level_label(rubric, moderated, moderation)] in rows
+    for item_id in rules.safety:
         item = rubric.item(item_id)
-        given = moderation if item.role == "moderator" else answers
-        assert [label(item.label), level_label(rubric, item, given)] in rows, item_id
+        assert ["Safety judgement", level_label(rubric, item, answers)] in rows, item_id
     assert f"Escalated: {REASON}; confirmed by AU-01 at 23 November 2026, 10:42 UTC" in summary
     footer = sections[-1][1][-1]
     for part in (record["id"], "Moderated", f"revision {record['revision']}", rubric.id):
