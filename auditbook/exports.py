@@ -181,8 +181,9 @@ def _grade_blocks(audit: _Audit, item: Grade) -> list[Block]:
     if target is not None:
         rows.append(_agreement_row(audit, target, item))
     rows += [Row(_label(e.label), evidence.get(e.id) or NOT_ANSWERED) for e in item.evidence]
-    for mod in audit.moderators.get(item.id, []) if item.role == "auditor" else []:
-        rows += _moderator_rows(audit, item, mod)
+    if item.role == "auditor" and audit.moderation:  # nothing to say before moderation
+        for mod in audit.moderators.get(item.id, []):
+            rows += _moderator_rows(audit, item, mod)
     return [*_question(audit, item), Rows(tuple(rows))]
 
 
@@ -222,7 +223,7 @@ def _moderator_rows(audit: _Audit, item: Grade, mod: Grade) -> list[Row]:
 
 
 def _actions_blocks(audit: _Audit, item: Actions) -> list[Block]:
-    rows = [r for r in audit.value(item) or [] if isinstance(r, dict) and A._row_filled(r)]
+    rows = [r for r in audit.value(item) or [] if isinstance(r, dict) and _row_filled(r)]
     cols = item.columns
     headers = [cols.action, cols.owner, cols.due]
     completed = getattr(cols, "completed", None)
@@ -240,6 +241,10 @@ def _actions_blocks(audit: _Audit, item: Actions) -> list[Block]:
             cells.append(long_date(r["completed"]) if r.get("completed") else "")
         table.append(tuple(cells))
     return [*out, Table(tuple(_label(h) for h in headers), tuple(table))]
+
+
+def _row_filled(row: dict) -> bool:
+    return any(str(row.get(k) or "").strip() for k in ("action", "owner", "due", "completed"))
 
 
 def _items_blocks(audit: _Audit, items) -> list[Block]:
@@ -287,6 +292,8 @@ def _section_blocks(audit: _Audit, section: Section) -> list[Block]:
     out: list[Block] = [Heading(_section_title(section), 1)]
     if section.id in audit.na:
         return [*out, Para("Not applicable", "note")]
+    if section.role == "moderator" and not audit.moderation:
+        return [*out, Para("Not yet moderated.", "note")]
     body = _items_blocks(audit, section.items)
     return out + (body or [Para("Nothing recorded.", "note")])
 
@@ -296,7 +303,8 @@ def _summary_blocks(audit: _Audit) -> list[Block]:
     rows: list[Row] = []
     # Named for what they are: templates word these questions in many ways ("Grade:").
     named = [("Overall grade", rules.overall_grade)]
-    named.append(("Moderator's overall grade", rules.moderated_overall_grade))
+    if audit.moderation:
+        named.append(("Moderator's overall grade", rules.moderated_overall_grade))
     named += [("Safety judgement", item_id) for item_id in rules.safety]
     for name, item_id in named:
         item = rubric.item(item_id) if item_id else None

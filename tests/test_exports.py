@@ -364,3 +364,19 @@ def test_app_export_of_a_vanished_audit_says_why(store):
     store.path(record["id"]).unlink()
     app.export_btn.click()
     assert "There is no saved audit" in app.message.value and not app.download.value
+
+
+@pytest.mark.parametrize("rubric_id", RUBRIC_IDS)
+def test_a_new_empty_draft_exports_without_gaps_mistaken_for_answers(rubric_id, store, tmp_path):
+    rubric = LIBRARY.rubrics[rubric_id]
+    record = store.create(rubric, "SW-01")
+    sections = dict(docx_sections(write_docx(record, rubric, tmp_path / "draft.docx"))[1:])
+    texts = [t for ts in sections.values() for t in ts if isinstance(t, str)]
+    assert "Not graded" in texts and "Moderator agrees" not in " ".join(texts)
+    for section in (s for s in rubric.sections if s.role == "moderator"):
+        assert sections[section_title(section)][0] == "Not yet moderated."
+    assert "Not escalated." in sections["Summary"]
+    assert "Draft" in texts[-1]
+    parsed = _Page()
+    parsed.feed(audit_html(record, rubric))
+    assert "Not yet moderated." in parsed.text
