@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -295,13 +296,17 @@ def test_moderator_disagreement_needs_a_rationale(store):
     assert not any("differs" in m.message for m in mod.missing())
 
 
-@pytest.mark.parametrize("name", RUBRICS)
+def _has_actions(name: str) -> bool:
+    # Runs at collection, before the tests move to the project folder: an absolute path.
+    r = load_rubric(Path(__file__).resolve().parent.parent / "rubrics" / f"{name}.yaml")
+    return any(i.type == "actions" and i.role == "auditor" for _, i in r.items())
+
+
+@pytest.mark.parametrize("name", [n for n in RUBRICS if _has_actions(n)])
 def test_completed_actions_survive_open_and_save(name, store):
     r = rubric(name)
     answers = sample_answers(r, seed=5)
-    table = next((i for _, i in r.items() if i.type == "actions" and i.role == "auditor"), None)
-    if table is None:
-        pytest.skip("this template has no actions table")
+    table = next(i for _, i in r.items() if i.type == "actions" and i.role == "auditor")
     row = answers[table.id][0]
     answers[table.id] = [
         {**row, "completed": "2026-07-01"},
