@@ -123,9 +123,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     from .demo import summary, write_demo
 
     try:
-        written = write_demo(
-            args.out, args.n, args.rubric, args.seed, args.months, args.end
-        )
+        written = write_demo(args.out, args.n, args.rubric, args.seed, args.months, args.end)
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1
