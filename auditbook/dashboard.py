@@ -256,40 +256,44 @@ class Dashboard:
         }
 
     def refresh(self, _=None) -> None:
-        """Recompute everything on the page for the filters as they are now."""
+        """Recompute everything on the page for the filters as they are now.
+
+        The download links change first, so no link to the previous selection outlives it,
+        and the status line last: when it says what is shown, everything shows it.
+        """
         raw = self.frames.filter(**self.selection())
         shared = on_shared_scale(raw) if raw.audits["rubric_id"].nunique() > 1 else raw
         self.current, self.shown = raw, shared
         self.excel.value = ""
         self.excel_button.disabled = raw.audits.empty
+        self.downloads.value = "" if raw.audits.empty else self._downloads_html(raw)
         self.figures = self._figures(raw, shared)
         self.headline.value = self._headline_html(self.figures)
         total, n = len(self.frames.audits), len(raw.audits)
         if raw.audits.empty:
             start, end = self.start.value, self.end.value
             why = " (the From date is after the To date)" if start and end and start > end else ""
+            self.body.layout.display = "none"
             self.message.value = (
                 f'<p class="ab-muted" role="status" data-state="empty">No audits match these '
                 f"filters{why}. Choose another team, template, status or dates.</p>"
             )
-            self.body.layout.display = "none"
-            self.downloads.value = ""
             return
+        self.grades.value = self._grades_html(shared)
+        self.moderation.value = self._moderation_html(raw)
+        self.actions.value = self._actions_html(raw)
+        self.body.layout.display = ""
+        folded = shared.scale != raw.scale
         self.message.value = (
             f'<p role="status" data-state="shown">Showing {n} of {total} audits'
             + (
                 " from several templates: grades are shown on the levels their scales share "
                 "(Inadequate Critical counts as Inadequate)"
-                if shared.scale != raw.scale
+                if folded
                 else ""
             )
             + ".</p>"
         )
-        self.body.layout.display = ""
-        self.grades.value = self._grades_html(shared)
-        self.moderation.value = self._moderation_html(raw)
-        self.actions.value = self._actions_html(raw)
-        self.downloads.value = self._downloads_html(raw)
 
     def _figures(self, raw: Frames, shared: Frames) -> dict:
         figures = S.headline(shared)
