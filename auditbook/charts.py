@@ -1,7 +1,8 @@
 """Charts of the summaries, in the grading scale's colours: pure functions returning a Figure.
 
 Figures are drawn without pyplot (no GUI backend, no global list of open figures) on an Agg
-canvas; `figure_svg` turns one into inline SVG for an ipywidgets.HTML. Every chart has a title,
+canvas; `figure_svg` turns one into inline SVG for an ipywidgets.HTML, and in a notebook a
+chart shows itself as SVG. Every chart has a title,
 axis labels and a one-sentence description (the figure's label) that `figure_svg` puts in the
 SVG's <title> and aria-label for screen readers.
 """
@@ -30,8 +31,15 @@ WIDTH = 7.5  # inches; the SVG scales to its container
 _ids = itertools.count(1)
 
 
+class Chart(Figure):
+    """A Figure that shows itself as SVG in Jupyter, though no pyplot backend is active."""
+
+    def _repr_svg_(self) -> str:
+        return figure_svg(self)
+
+
 def _figure(height: float) -> tuple[Figure, object]:
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    fig = Chart(figsize=(WIDTH, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 

@@ -111,3 +111,9 @@ def test_svg_escapes_the_description():
     svg = charts.figure_svg(charts.agreement_heatmap(matrix, title='<script>"x"</script>'))
     assert "<script>" not in svg
     ET.fromstring(svg)  # still well-formed
+
+
+def test_a_chart_shows_itself_as_svg_in_a_notebook():
+    matrix = pd.DataFrame([[2, 1], [0, 3]], index=SCALE[:2], columns=SCALE[:2])
+    fig = charts.agreement_heatmap(matrix, labels=LABELS)
+    assert fig._repr_svg_().startswith("<svg")
