@@ -12,6 +12,7 @@ from auditbook.demo import generate
 from auditbook.serve import VoilaProcess
 
 from .conftest import ROOT, START_TIMEOUT, wait_for_widgets
+from .test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +53,7 @@ def test_analyst_filters_by_team_and_downloads_the_audits(dashboard_server, page
 
     expect_headline(page, S.headline(frames))
     expect(page.get_by_role("img", name="Overall grades by team.")).to_be_visible()
+    assert serious_violations(page) == []
 
     team = page.get_by_label("Team", exact=True)
     team.click()
