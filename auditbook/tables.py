@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import summaries as S
 
@@ -27,9 +28,28 @@ def file_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV
+# injection): such text gets a leading apostrophe, which they show as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cells(frame: pd.DataFrame, fix) -> pd.DataFrame:
+    out = frame.copy()
+    for name, column in out.items():
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            out[name] = column.map(lambda v: fix(v) if isinstance(v, str) else v)
+    return out
+
+
+def _defuse(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV (with a byte-order mark, so Excel reads accents right)."""
-    return file_ready(frame).to_csv(index=False).encode("utf-8-sig")
+    """The frame as UTF-8 CSV (with a byte-order mark, so Excel reads accents right); text that
+    a spreadsheet would run as a formula is written as text."""
+    safe = _text_cells(file_ready(frame), _defuse)
+    return safe.to_csv(index=False).encode("utf-8-sig")
 
 
 def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -38,12 +58,20 @@ def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             sheet = name[:MAX_SHEET_NAME]
-            file_ready(frame).to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
+            # Characters XML cannot hold (pasted from Word, often) would stop the file.
+            data = _text_cells(file_ready(frame), lambda v: ILLEGAL_CHARACTERS_RE.sub("", v))
+            data.to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
             _fit_columns(writer.sheets[sheet])
     return buffer.getvalue()
 
 
 def _fit_columns(ws) -> None:
+    """Columns wide enough to read; and every cell that openpyxl took for a formula (text
+    starting with '=') kept as the text it is."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for column in ws.columns:
         width = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
         ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)

@@ -157,3 +157,20 @@ def test_export_command_writes_both_workbooks(folder, tmp_path, monkeypatch, cap
     assert (tmp_path / "key" / "k.key").exists() and not list(out.glob("*.key"))
     # Documents need audits named.
     assert main(["export", "--format", "docx", "--audits", str(folder)]) == 2
+
+
+def test_text_is_never_a_formula_and_control_characters_do_not_break_the_file():
+    frame = pd.DataFrame(
+        {
+            "text": ["=1+1", "@SUM(A1)", "-2+3", "plain", "pasted\x0bfrom Word"],
+            "n": [1, -2, 3, 4, 5],
+        }
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes({"t": frame})))["t"]
+    cells = [ws.cell(row=r, column=1) for r in range(2, 7)]
+    assert [c.data_type for c in cells] == ["s"] * 5
+    assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", "-2+3", "plain", "pastedfrom Word"]
+    assert ws.cell(row=3, column=2).value == -2
+    back = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig")
+    assert list(back["text"])[:4] == ["'=1+1", "'@SUM(A1)", "'-2+3", "plain"]
+    assert list(back["n"]) == [1, -2, 3, 4, 5]
