@@ -52,7 +52,7 @@ def test_cli_validates_shipped_rubrics():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    from conftest import rubric_files
+    from .conftest import rubric_files
 
     assert len(lines) == len(rubric_files())
     for line in lines:
