@@ -165,9 +165,15 @@ class AuditStore:
     """A folder of audit files, `<id>.json`, with their `.prev.json` backups and `.lock` files."""
 
     def __init__(self, root: str | Path | None = None):
-        """root: the audits folder; default $AUDITBOOK_AUDITS, else exports/audits/."""
+        """root: the audits folder; default $AUDITBOOK_AUDITS, else exports/audits/.
+
+        A relative $AUDITBOOK_AUDITS is taken from the project folder (the one holding
+        rubrics/), so the app's kernels, which run in notebooks/, find the same folder as a
+        command typed at the project's top."""
         if root is None and os.environ.get(ENV_AUDITS):
-            root = os.environ[ENV_AUDITS]
+            root = Path(os.environ[ENV_AUDITS]).expanduser()
+            if not root.is_absolute():
+                root = project_dir() / root
         self.root = Path(root) if root is not None else project_dir() / "exports" / "audits"
 
     def path(self, audit_id: str) -> Path:

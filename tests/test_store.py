@@ -440,3 +440,13 @@ def test_default_folder_can_be_set_by_environment(tmp_path, monkeypatch):
 
     monkeypatch.setenv(ENV_AUDITS, str(tmp_path / "elsewhere"))
     assert AuditStore().root == tmp_path / "elsewhere"
+
+
+def test_relative_audits_folder_is_taken_from_the_project(monkeypatch, tmp_path):
+    # The app's kernels run in notebooks/: a relative folder must not move with them.
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("AUDITBOOK_AUDITS", "exports/demo-audits")
+    monkeypatch.chdir(root / "notebooks")
+    assert AuditStore().root == root / "exports" / "demo-audits"
+    monkeypatch.setenv("AUDITBOOK_AUDITS", str(tmp_path))
+    assert AuditStore().root == tmp_path
