@@ -202,6 +202,15 @@ class Dashboard:
         )
         self.excel_button.on_click(lambda _: self.prepare_excel())
         self.excel = w.HTML()
+        self.pseudo_button = w.Button(
+            description="Prepare pseudonymised workbook",
+            icon="user-secret",
+            layout=w.Layout(width="auto"),
+            tooltip="For use outside the QA team: no names, free text or case ids; small "
+            "counts suppressed",
+        )
+        self.pseudo_button.on_click(lambda _: self.prepare_pseudonymised())
+        self.pseudo = w.HTML()
         self.grades = w.HTML()
         self.moderation = w.HTML()
         self.actions = w.HTML()
@@ -211,6 +220,7 @@ class Dashboard:
                 w.HTML("<h2>Download the audits shown</h2>"),
                 self.downloads,
                 w.HBox([self.excel_button, self.excel], layout=w.Layout(align_items="center")),
+                w.HBox([self.pseudo_button, self.pseudo], layout=w.Layout(align_items="center")),
                 self.grades,
                 self.moderation,
                 self.actions,
@@ -265,7 +275,9 @@ class Dashboard:
         shared = on_shared_scale(raw) if raw.audits["rubric_id"].nunique() > 1 else raw
         self.current, self.shown = raw, shared
         self.excel.value = ""
+        self.pseudo.value = ""
         self.excel_button.disabled = raw.audits.empty
+        self.pseudo_button.disabled = raw.audits.empty
         self.downloads.value = "" if raw.audits.empty else self._downloads_html(raw)
         self.figures = self._figures(raw, shared)
         self.headline.value = self._headline_html(self.figures)
@@ -606,6 +618,23 @@ class Dashboard:
         data = self.workbook()
         self.excel.value = download_link(data, f"{self._stem()}.xlsx", XLSX, "Excel workbook")
         self.excel_button.disabled = False
+
+    def prepare_pseudonymised(self, key: bytes | None = None) -> None:
+        """Build the pseudonymised workbook of the audits shown (auditbook.pseudonymise, with
+        the key kept outside the project) and offer it as a link."""
+        from .pseudonymise import PseudonymKeyError, load_key, pseudonymised_sheets
+
+        self.pseudo_button.disabled = True
+        try:
+            sheets = pseudonymised_sheets(self.current, key or load_key())
+        except (PseudonymKeyError, OSError) as exc:
+            self.pseudo.value = f'<span class="ab-error" role="alert">{escape(str(exc))}</span>'
+        else:
+            name = f"{self._stem()}-pseudonymised.xlsx"
+            text = "Pseudonymised workbook"
+            self.pseudo.value = download_link(T.workbook_bytes(sheets), name, XLSX, text)
+        finally:
+            self.pseudo_button.disabled = False
 
 
 def _chart(fig) -> str:

@@ -190,3 +190,20 @@ def test_user_text_cannot_inject_markup(tmp_path, library):
     )
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img" not in html and "onerror" in html  # shown as text
+
+
+def test_pseudonymised_workbook_of_the_filtered_audits(page, frames, tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDITBOOK_PSEUDONYM_KEY", str(tmp_path / "key" / "k.key"))
+    page.team.value = "Team B"
+    page.pseudo_button.click()
+    name, data = link(page.pseudo.value, ".xlsx")
+    assert name == "audits-team-b-pseudonymised.xlsx"
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    expected = frames.filter(team="Team B").audits
+    assert len(sheets["audits"]) == len(expected) and set(sheets["audits"]["team"]) == {"Team B"}
+    text = "\n".join(df.to_csv() for df in sheets.values())
+    assert not any(case in text for case in expected["case_id"].dropna())
+    assert not any(audit_id in text for audit_id in expected["audit_id"])
+    assert "auditor" not in sheets["audits"].columns
+    page.team.value = "Team C"
+    assert page.pseudo.value == ""
