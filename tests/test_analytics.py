@@ -319,3 +319,11 @@ def test_age_band_never_the_date_of_birth(tmp_path, library):
     }
     everything = pd.concat([frames.audits, frames.answers, frames.actions]).astype(str)
     assert not everything.apply(lambda c: c.str.contains("2014-09-30")).any().any()
+
+
+def test_reading_in_several_processes_gives_the_same_frames(folder, library):
+    one = load_audits(folder, library, as_of=AS_OF, workers=1)
+    two = load_audits(folder, library, as_of=AS_OF, workers=2)
+    for name in ("audits", "answers", "actions", "problems"):
+        assert_frame_equal(getattr(one, name), getattr(two, name))
+    assert one.scale == two.scale and one.rubric_levels == two.rubric_levels
