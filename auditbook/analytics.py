@@ -268,7 +268,7 @@ def load_audits(
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(files), desc="Reading audits", unit="file")
+        bar = tqdm(total=len(files), desc="Reading audits", unit="file", leave=False)
     try:
         parts = _read_parallel(store, library, files, workers, bar) if workers > 1 else None
         if parts is None:
