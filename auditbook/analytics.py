@@ -411,9 +411,7 @@ def _add_audit(plan: _Plan, record: dict, audits: list, actions: list) -> None:
         rows = values.get(item.id) or []
         n = 0
         for row in rows if isinstance(rows, list) else []:
-            if not isinstance(row, dict) or not any(
-                _text(row.get(k)) for k in ("action", "owner", "due")
-            ):
+            if not isinstance(row, dict) or not A.row_filled(row):
                 continue
             n += 1
             due = _text(row.get("due"))

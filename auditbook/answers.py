@@ -51,7 +51,7 @@ def is_answered(item, value) -> bool:
     if isinstance(item, (Grade, YesNoPartial)):
         return bool(level_of(value))
     if isinstance(item, Actions):
-        return any(_row_filled(r) for r in value or [])
+        return any(row_filled(r) for r in value or [])
     if isinstance(value, str):
         return bool(value.strip())
     if isinstance(value, list):
@@ -59,7 +59,8 @@ def is_answered(item, value) -> bool:
     return True
 
 
-def _row_filled(row: dict) -> bool:
+def row_filled(row: dict) -> bool:
+    """An action row with something in it (action, owner or due; a date completed alone is not)."""
     return any(str(row.get(k) or "").strip() for k in ROW_KEYS)
 
 
@@ -234,7 +235,7 @@ def item_gaps(rubric: Rubric, item, value, answers: dict) -> list[str]:
         if not str((value or {}).get("explanation") or "").strip():
             gaps.append(f"{label}: {item.explanation.strip().rstrip(':')}")
     if isinstance(item, Actions):
-        rows = [r for r in value if _row_filled(r)]
+        rows = [r for r in value if row_filled(r)]
         if len(rows) < item.min_rows:
             gaps.append(f"{label}: give at least {item.min_rows} actions")
         for n, row in enumerate(rows, 1):

@@ -223,7 +223,7 @@ def _moderator_rows(audit: _Audit, item: Grade, mod: Grade) -> list[Row]:
 
 
 def _actions_blocks(audit: _Audit, item: Actions) -> list[Block]:
-    rows = [r for r in audit.value(item) or [] if isinstance(r, dict) and _row_filled(r)]
+    rows = [r for r in audit.value(item) or [] if isinstance(r, dict) and A.row_filled(r)]
     cols = item.columns
     headers = [cols.action, cols.owner, cols.due]
     completed = getattr(cols, "completed", None)
@@ -241,10 +241,6 @@ def _actions_blocks(audit: _Audit, item: Actions) -> list[Block]:
             cells.append(long_date(r["completed"]) if r.get("completed") else "")
         table.append(tuple(cells))
     return [*out, Table(tuple(_label(h) for h in headers), tuple(table))]
-
-
-def _row_filled(row: dict) -> bool:
-    return any(str(row.get(k) or "").strip() for k in ("action", "owner", "due", "completed"))
 
 
 def _items_blocks(audit: _Audit, items) -> list[Block]:
