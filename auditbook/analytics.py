@@ -7,10 +7,11 @@ The columns are described in docs/analytics.md.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
@@ -171,6 +172,7 @@ class _Plan:
     actions: list[Actions]
     items: dict[str, object]
     band_labels: dict[str, str]
+    row_keys: list[tuple] = field(default_factory=list)  # (section id, item id, moderator id)
     # Filled while reading: which audits (row numbers of the audits frame) use this rubric,
     # and the per-answer values, len(rows) per audit; the constant parts are tiled at the end.
     audit_rows: list[int] = field(default_factory=list)
@@ -201,6 +203,7 @@ def _plan(rubric: Rubric) -> _Plan:
         rows=rows,
         actions=[it for _, it in rubric.items() if isinstance(it, Actions)],
         items={it.id: it for _, it in rubric.items()},
+        row_keys=[(sid, item.id, mod) for sid, _, item, mod in rows],
         band_labels={
             o.key: o.label for o in getattr(rubric.item(rules.fields.age_band), "options", [])
         },
@@ -241,10 +244,6 @@ def _chars(value) -> int:
     return n + len(text.strip()) if text.__class__ is str else n
 
 
-def _level(value) -> str | None:
-    return value.get("level") if value.__class__ is dict else None
-
-
 def load_audits(
     source: str | Path | AuditStore,
     library: Library | None = None,
@@ -269,14 +268,20 @@ def load_audits(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(files), desc="Reading audits", unit="file", leave=False)
+    # Reading makes millions of small objects and no cycles: the cycle collector would only
+    # walk them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         parts = _read_parallel(store, library, files, workers, bar) if workers > 1 else None
         if parts is None:
             parts = [_read_files(store, library, files, bar)]
+        return _frames(*_merge(parts), today)
     finally:
+        if collecting:
+            gc.enable()
         if bar is not None:
             bar.close()
-    return _frames(*_merge(parts), today)
 
 
 PARALLEL_FROM = 2000  # files; below this, starting processes costs more than it saves
@@ -311,6 +316,7 @@ def _read_files(store: AuditStore, library: Library, files: list[Path], bar=None
 
 
 def _read_chunk(files: list[Path]) -> tuple:
+    gc.disable()  # as in the parent: see load_audits
     store, library = _JOB
     plans, *rest = _read_files(store, library, files)
     # Send back the per-answer values, not the rubric: the parent has it already.
@@ -318,27 +324,32 @@ def _read_chunk(files: list[Path]) -> tuple:
 
 
 def _read_parallel(store, library, files: list[Path], workers: int, bar) -> list | None:
-    """Read the files in forked processes; None if processes cannot be had here."""
+    """Read the files in workers - 1 forked processes and this one; None if processes cannot
+    be had here."""
     global _JOB
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this system
         return None
-    size = max(1, -(-len(files) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    # This process reads the first share itself while the others read the rest.
+    share = -(-len(files) // workers)
+    own, rest = files[:share], files[share:]
+    size = max(1, -(-len(rest) // ((workers - 1) * CHUNKS_PER_WORKER)))
+    chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     _JOB = (store, library)
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(_read_chunk, chunk): len(chunk) for chunk in chunks}
-            for done in as_completed(futures):
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+            parts = [_read_files(store, library, own, bar)]
+            for future, chunk in zip(futures, chunks, strict=True):
+                parts.append(future.result())
                 if bar is not None:
-                    bar.update(futures[done])
-            parts = [f.result() for f in futures]
+                    bar.update(len(chunk))
     except (OSError, BrokenProcessPool):
         return None
     finally:
         _JOB = None
-    for plans, *_ in parts:
+    for plans, *_ in parts[1:]:
         for rid, plan in plans.items():
             plans[rid] = dataclasses.replace(plan, rubric=library.rubrics[rid])
     return parts
@@ -401,12 +412,20 @@ def _add_audit(plan: _Plan, record: dict, audits: list, actions: list) -> None:
     )
     plan.audit_rows.append(len(audits) - 1)
     na = set(record["not_applicable"])
-    for section_id, _, item, moderator_id in plan.rows:
-        value = given.get(item.id)
-        plan.levels.append(_level(value))
-        plan.moderator_levels.append(_level(values.get(moderator_id)) if moderator_id else None)
-        plan.not_applicable.append(section_id in na)
-        plan.chars.append(_chars(value))
+    # The hot loop (once per graded item of every audit): bound methods, no helper calls.
+    levels, moderator_levels = plan.levels.append, plan.moderator_levels.append
+    not_applicable, chars = plan.not_applicable.append, plan.chars.append
+    for section_id, item_id, moderator_id in plan.row_keys:
+        value = given.get(item_id)
+        if value.__class__ is dict:
+            levels(value.get("level"))
+            chars(_chars(value))
+        else:
+            levels(None)
+            chars(0)
+        mod = values.get(moderator_id) if moderator_id else None
+        moderator_levels(mod.get("level") if mod.__class__ is dict else None)
+        not_applicable(section_id in na)
     for item in plan.actions:
         rows = values.get(item.id) or []
         n = 0
@@ -432,41 +451,54 @@ def _add_audit(plan: _Plan, record: dict, audits: list, actions: list) -> None:
             )
 
 
-def _answers_frame(plans: dict[str, _Plan], a: pd.DataFrame, grades) -> pd.DataFrame:
-    """One row per audit × graded item: audit facts repeated, item facts tiled, per rubric;
-    then in the order of the audits frame."""
-    parts = []
-    for plan in plans.values():
-        m, rows = len(plan.rows), np.asarray(plan.audit_rows, dtype="int64")
-        if not m or not len(rows):
-            continue
-        at = np.repeat(rows, m)
-        part = {c: a[c].to_numpy()[at] for c in ("audit_id", "rubric_id", "team", "month")}
-        part["status"] = a["status"].to_numpy()[at]
-        item = dict(zip(("section_id", "section", "item_id", "criterion", "kind"), zip(*(
-            (sid, title, it.id, it.label, it.type) for sid, title, it, _ in plan.rows
-        ), strict=True), strict=True))  # fmt: skip
-        for c, values in item.items():
-            part[c] = np.tile(np.asarray(values, dtype=object), len(rows))
-        levels = np.asarray(plan.levels, dtype=object)
-        part["grade"] = np.where(part["kind"] == "grade", levels, None)
-        part["moderator_grade"] = np.asarray(plan.moderator_levels, dtype=object)
-        part["answer"] = levels
-        part["not_applicable"] = np.asarray(plan.not_applicable, dtype=bool)
-        part["evidence_chars"] = np.asarray(plan.chars, dtype="int64")
-        part["_order"] = at
-        parts.append(pd.DataFrame(part))
-    if not parts:
-        g = pd.DataFrame({c: [] for c in ANSWER_COLUMNS})
-    else:
-        g = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        g = g.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
-    g["status"] = pd.Categorical(g["status"], categories=STATUSES, ordered=True)
-    for c in GRADE_COLUMNS["answers"]:
-        g[c] = grades(g[c])
-    g["not_applicable"] = g["not_applicable"].astype(bool)
-    g["evidence_chars"] = g["evidence_chars"].astype("int64")
-    return g[ANSWER_COLUMNS]
+ITEM_FACTS = ("section_id", "section", "item_id", "criterion", "kind")
+
+
+def _answers_frame(plans: dict[str, _Plan], a: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per audit × graded item, in the order of the audits frame and then the form.
+
+    Built from integer positions: which audit (a row of `a`) and which item (a row of the
+    catalogue of every rubric's graded items) each answer is. Repeated text (team, section,
+    criterion …) is categorical, so a large folder takes little memory."""
+    plans_used = [p for p in plans.values() if p.rows and p.audit_rows]
+    catalog = [
+        (sid, title, it.id, it.label, it.type) for p in plans_used for sid, title, it, _ in p.rows
+    ]  # noqa: E501
+    at_parts, item_parts, offset = [], [], 0
+    for p in plans_used:
+        m = len(p.rows)
+        at_parts.append(np.repeat(np.asarray(p.audit_rows, dtype="int64"), m))
+        item_parts.append(np.tile(np.arange(offset, offset + m), len(p.audit_rows)))
+        offset += m
+    at = np.concatenate(at_parts) if at_parts else np.empty(0, dtype="int64")
+    item = np.concatenate(item_parts) if item_parts else np.empty(0, dtype="int64")
+    order = np.argsort(at, kind="stable")
+    at, item = at[order], item[order]
+
+    def per_answer(name: str, dtype) -> np.ndarray:
+        values = [np.asarray(getattr(p, name), dtype=dtype) for p in plans_used]
+        return np.concatenate(values)[order] if values else np.empty(0, dtype=dtype)
+
+    g = {c: _categorical_take(a[c], at) for c in ("audit_id", "rubric_id", "team", "month")}
+    g["status"] = pd.Categorical.from_codes(
+        a["status"].cat.codes.to_numpy()[at], dtype=a["status"].dtype
+    )
+    for j, c in enumerate(ITEM_FACTS):
+        g[c] = _categorical_take(pd.Series([row[j] for row in catalog], dtype=object), item)
+    levels = per_answer("levels", object)
+    kinds = np.asarray([row[4] for row in catalog], dtype=object)[item]
+    g["grade"] = pd.Categorical(np.where(kinds == "grade", levels, None), keys, ordered=True)
+    g["moderator_grade"] = pd.Categorical(per_answer("moderator_levels", object), keys, True)
+    g["answer"] = pd.Categorical(levels)  # a handful of level keys, repeated
+    g["not_applicable"] = per_answer("not_applicable", bool)
+    g["evidence_chars"] = per_answer("chars", "int64")
+    return pd.DataFrame(g, columns=ANSWER_COLUMNS)
+
+
+def _categorical_take(column: pd.Series, at: np.ndarray) -> pd.Categorical:
+    """column[at] as a categorical (categories in order of first appearance in `column`)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return pd.Categorical.from_codes(codes[at], categories=pd.Index(uniques, dtype=object))
 
 
 def _frames(plans, audits, actions, problems, today) -> Frames:
@@ -483,14 +515,16 @@ def _frames(plans, audits, actions, problems, today) -> Frames:
     month = written.str.slice(0, 7).where(a["audit_date"].notna())  # as strftime, far faster
     a.insert(AUDIT_COLUMNS.index("month"), "month", month)
     for c in ("created_at", "saved_at"):
-        a[c] = pd.to_datetime(a[c], format="%Y-%m-%dT%H:%M:%SZ", utc=True)
+        # The store has checked these are "YYYY-MM-DDThh:mm:ssZ": numpy reads them directly.
+        stamps = np.array([t[:-1] for t in a[c]], dtype="datetime64[s]")
+        a[c] = pd.DatetimeIndex(stamps).tz_localize("UTC")
     a["status"] = pd.Categorical(a["status"], categories=STATUSES, ordered=True)
     for c in GRADE_COLUMNS["audits"]:
         a[c] = grades(a[c])
     a["escalated"] = a["escalated"].astype(bool)
     a["escalation_confirmed"] = a["escalation_confirmed"].astype(bool)
 
-    g = _answers_frame(plans, a, grades)
+    g = _answers_frame(plans, a, keys)
 
     t = pd.DataFrame(actions, columns=ACTION_COLUMNS[:11])
     t["month"] = t["audit_id"].map(dict(zip(a["audit_id"], a["month"], strict=True)))
