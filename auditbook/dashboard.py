@@ -656,7 +656,9 @@ def dashboard(
     library = load_library(folder)  # the slow part runs before anyone visits
     wait_for_visitor()
     store = AuditStore(audits)
-    frames = load_audits(store, library=library, as_of=as_of)  # a progress bar on large folders
+    # No progress bar: Voilà shows the page once the notebook has run, when a bar would
+    # already be gone (its widget closed), leaving "model not found" in its place.
+    frames = load_audits(store, library=library, as_of=as_of, progress=False)
     titles = {rid: r.title for rid, r in library.rubrics.items()}
     page = Dashboard(frames, titles, expected_per_month, targets, source=str(store.root))
     return page.widget

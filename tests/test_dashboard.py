@@ -207,3 +207,12 @@ def test_pseudonymised_workbook_of_the_filtered_audits(page, frames, tmp_path, m
     assert "auditor" not in sheets["audits"].columns
     page.team.value = "Team C"
     assert page.pseudo.value == ""
+
+
+def test_no_progress_bar_on_the_page_even_for_a_large_folder(tmp_path, library, capsys):
+    # A progress bar's widget is closed once the audits are read; Voilà, showing the page only
+    # after the notebook has run, would show "model not found" in its place.
+    generate(tmp_path, n=210, seed=2, library=library)
+    page = dashboard(audits=tmp_path)
+    assert isinstance(page, w.VBox)
+    assert "Reading audits" not in capsys.readouterr().err
