@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -16,11 +17,11 @@ START_TIMEOUT = 60  # seconds for Voilà to answer
 PAGE_TIMEOUT = 30_000  # milliseconds for each Playwright action and wait
 
 
-@pytest.fixture(scope="session")
-def voila_server(tmp_path_factory) -> VoilaProcess:
-    """Voilà serving notebooks/ in tree mode; audits go to a temporary folder."""
-    audits = tmp_path_factory.mktemp("audits")
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
+@contextlib.contextmanager
+def serve_notebooks(tmp_path_factory, audits: Path, name: str = "voila"):
+    """Voilà serving notebooks/ in tree mode over the audits in `audits`; its output is shown
+    if it fails to start."""
+    log = tmp_path_factory.mktemp(name) / "voila.log"
     with VoilaProcess(
         ROOT / "notebooks",
         log,
@@ -29,6 +30,13 @@ def voila_server(tmp_path_factory) -> VoilaProcess:
         timeout=START_TIMEOUT,
     ) as server:
         server.audits_dir = audits
+        yield server
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory) -> VoilaProcess:
+    """Voilà serving notebooks/ in tree mode; audits go to a temporary folder."""
+    with serve_notebooks(tmp_path_factory, tmp_path_factory.mktemp("audits")) as server:
         yield server
 
 

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 from auditbook import summaries as S
 from auditbook.analytics import load_audits
 from auditbook.demo import generate
-from auditbook.serve import VoilaProcess
 
-from .conftest import ROOT, START_TIMEOUT, wait_for_widgets
+from .conftest import serve_notebooks, wait_for_widgets
 from .test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
@@ -22,15 +21,7 @@ def dashboard_server(tmp_path_factory):
     """Voilà over notebooks/ with a folder of synthetic demo audits."""
     audits = tmp_path_factory.mktemp("demo-audits")
     generate(audits, n=120, seed=5, months=12)
-    log = tmp_path_factory.mktemp("voila-dashboard") / "voila.log"
-    with VoilaProcess(
-        ROOT / "notebooks",
-        log,
-        cwd=ROOT,
-        env={"AUDITBOOK_AUDITS": str(audits)},
-        timeout=START_TIMEOUT,
-    ) as server:
-        server.audits_dir = audits
+    with serve_notebooks(tmp_path_factory, audits, "voila-dashboard") as server:
         yield server
 
 
