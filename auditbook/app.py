@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from html import escape
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from .form import FORM_CSS, STATUS_WORDS, AuditForm, current_user
 from .library import Library, load_library
 from .questions import shared, style_for
 from .store import AuditStore, AuditStoreError
+from .webparts import download_link
 
 
 def audits_table_html(summaries: list[dict], library: Library) -> str:
@@ -198,16 +198,13 @@ class AuditApp:
         self.download.value = ""
         try:
             path = export_audit(audit_id, self.library, fmt, self.export_dir, self.store)
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            data = path.read_bytes()
         except (AuditStoreError, LookupError, OSError) as exc:
             self.message.value = f'<div class="ab-error" role="alert">{escape(str(exc))}</div>'
             return None
         self.message.value = ""
-        name, mime = escape(path.name), DOCUMENT_FORMATS[fmt].mime
-        self.download.value = (
-            f'<p class="ab-download"><a download="{name}" href="data:{mime};base64,{data}">'
-            f"Download {name}</a> · written to {escape(str(path))}</p>"
-        )
+        link = download_link(data, path.name, DOCUMENT_FORMATS[fmt].mime, f"Download {path.name}")
+        self.download.value = f'<p class="ab-download">{link} · written to {escape(str(path))}</p>'
         return path
 
 

@@ -11,15 +11,12 @@ change between the two as agreement.
 
 from __future__ import annotations
 
-import base64
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from html import escape
-from numbers import Number
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 
 from . import charts as C
@@ -29,6 +26,7 @@ from .analytics import Frames, load_audits, on_shared_scale
 from .library import load_library
 from .questions import style_for
 from .store import AuditStore
+from .webparts import SMALL, XLSX, download_link, figure_card, number_text, table_html
 
 ALL = ""  # the "All templates" / "All teams" / "All statuses" choice
 STATUS_CHOICES = {
@@ -67,79 +65,6 @@ DASHBOARD_CSS = """
 .ab-chart { margin: .5em 0 1em; }
 </style>
 """
-
-
-# ------------------------------------------------------------------------------ HTML pieces
-
-
-def _number(value, digits: int = 1, suffix: str = "") -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return "—"
-    if isinstance(value, (bool, int)) or float(value).is_integer() and digits == 0:
-        return f"{int(value)}{suffix}"
-    return f"{float(value):.{digits}f}{suffix}"
-
-
-def table_html(
-    frame: pd.DataFrame,
-    caption: str,
-    formats: Mapping[str, Callable] | None = None,
-    empty: str = "Nothing to show for these audits.",
-    table_id: str | None = None,
-) -> str:
-    """A frame as an HTML table with a caption; every cell escaped, numbers right-aligned."""
-    if frame.empty:
-        return f'<p class="ab-muted" data-empty="{escape(table_id or "")}">{escape(empty)}</p>'
-    formats = formats or {}
-    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
-    rows = []
-    for values in frame.itertuples(index=False):
-        cells = []
-        for column, value in zip(frame.columns, values, strict=True):
-            numeric = isinstance(value, Number) and not isinstance(value, (bool, np.bool_))
-            text = formats[column](value) if column in formats else value
-            if numeric and column not in formats:
-                text = _number(value, 0 if isinstance(value, (int, np.integer)) else 1)
-            shown = "—" if text is None or (isinstance(text, float) and pd.isna(text)) else text
-            cls = ' class="ab-num"' if numeric else ""
-            cells.append(f"<td{cls}>{escape(str(shown))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    ident = f' id="{escape(table_id)}"' if table_id else ""
-    return (
-        f'<table class="ab-table"{ident}><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def figure_card(key: str, value: str, label: str, note: str = "", raw=None, **data) -> str:
-    """One headline figure, readable by people and by tests (data-figure, data-value)."""
-    raw = "" if raw is None or (isinstance(raw, float) and pd.isna(raw)) else raw
-    extra = "".join(f' data-{k.replace("_", "-")}="{escape(str(v))}"' for k, v in data.items())
-    return (
-        f'<div class="ab-figure" data-figure="{key}" data-value="{escape(str(raw))}"{extra}>'
-        f'<div class="ab-figure-value">{escape(value)}</div>'
-        f'<div class="ab-figure-label">{escape(label)}</div>'
-        f'<div class="ab-figure-note">{note}</div></div>'
-    )
-
-
-SMALL = '<span class="ab-small" title="fewer than 5 audits: read with care">small sample</span>'
-
-
-# ------------------------------------------------------------------------------ downloads
-
-
-def download_link(data: bytes, filename: str, mime: str, text: str) -> str:
-    """A link that saves `data` as `filename`: the file travels inside the page (a data URI),
-    so no server address ever serves audit data."""
-    b64 = base64.b64encode(data).decode("ascii")
-    return (
-        f'<a download="{escape(filename)}" href="data:{mime};base64,{b64}" '
-        f'data-download="{escape(filename)}">{escape(text)}</a>'
-    )
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ------------------------------------------------------------------------------ the page
@@ -328,7 +253,7 @@ class Dashboard:
             ),
             figure_card(
                 "pct_good_or_better",
-                _number(f["pct_good_or_better"], suffix="%"),
+                number_text(f["pct_good_or_better"], suffix="%"),
                 "good or better",
                 f"of {f['graded']} graded{small}"
                 + (f" · target {good_t:g}%" if good_t is not None else ""),
@@ -338,7 +263,7 @@ class Dashboard:
             ),
             figure_card(
                 "pct_inadequate",
-                _number(f["pct_inadequate"], suffix="%"),
+                number_text(f["pct_inadequate"], suffix="%"),
                 "inadequate",
                 f"of {f['graded']} graded{small}"
                 + (f" · target at most {bad_t:g}%" if bad_t is not None else ""),
@@ -347,14 +272,15 @@ class Dashboard:
             ),
             figure_card(
                 "moderation_exact_pct",
-                _number(f["moderation_exact_pct"], suffix="%"),
+                number_text(f["moderation_exact_pct"], suffix="%"),
                 "moderator agreed (overall grade)",
-                f"κ {_number(f['moderation_kappa'], 2)} · AC1 {_number(f['moderation_ac1'], 2)}"
+                f"κ {number_text(f['moderation_kappa'], 2)}"
+                f" · AC1 {number_text(f['moderation_ac1'], 2)}"
                 f" · n={f['moderated']}",
                 f["moderation_exact_pct"],
                 n=f["moderated"],
-                kappa=_number(f["moderation_kappa"], 3),
-                ac1=_number(f["moderation_ac1"], 3),
+                kappa=number_text(f["moderation_kappa"], 3),
+                ac1=number_text(f["moderation_ac1"], 3),
             ),
             figure_card(
                 "overdue_actions",
@@ -490,7 +416,7 @@ class Dashboard:
                 "lowered": "Lowered",
             }  # fmt: skip
         )
-        three = {"Kappa": lambda v: _number(v, 3), "AC1": lambda v: _number(v, 3)}
+        three = {"Kappa": lambda v: number_text(v, 3), "AC1": lambda v: number_text(v, 3)}
         parts.append(
             table_html(
                 table,
