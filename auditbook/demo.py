@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from . import answers as A
+from . import demo_words as W
 from .library import Library, load_library
 from .rubric import (
     Actions,
@@ -35,133 +36,6 @@ from .rubric import (
 )
 from .store import AuditStore
 from .synthetic import sample_value
-
-# ------------------------------------------------------------------ who and what (codes)
-
-TEAMS = tuple(f"Team {c}" for c in "ABCDEF")
-# In grade steps (1 = one level worse): Team A is clearly the strongest, Team F the weakest.
-TEAM_OFFSET = dict(zip(TEAMS, (-0.6, -0.35, -0.1, 0.1, 0.35, 0.65), strict=True))
-TEAM_WEIGHT = (1.2, 1.0, 1.1, 1.0, 0.9, 0.8)
-AUDITORS = tuple(f"AU-{i:02d}" for i in range(1, 9))
-MODERATORS = tuple(f"MOD-{i:02d}" for i in range(1, 4))
-WORKERS = tuple(f"SW-{i:02d}" for i in range(1, 41))  # SW-01 in Team A, SW-02 in Team B …
-TEAM_MANAGERS = tuple(f"TM-{i:02d}" for i in range(1, len(TEAMS) + 1))  # one per team
-SERVICE_MANAGERS = ("SM-01", "SM-02")
-QAROS = ("QARO-01", "QARO-02")
-SERVICE_DIRECTOR = "SD-01"
-OWNERS = ("SW", "TM", "SM", "IRO", "QARO")
-OWNER_WEIGHT = (45, 30, 8, 10, 7)
-CASE_TYPES = ("CIN", "CP", "CIC", "Care leaver")
-CASE_WEIGHT = (35, 30, 28, 7)
-LEGAL_STATUS = {
-    "CIN": "Child in need (S17)",
-    "CP": "Child protection plan",
-    "CIC": "Care order (S31)",
-    "Care leaver": "Care leaver",
-}
-GENDERS = ("Female", "Male", "Not recorded")
-MODERATOR_ROLE = "Quality assurance manager"
-
-# ------------------------------------------------------------------ words (generic practice)
-
-SUBJECTS = (
-    "The assessment", "The plan", "The chronology", "Case recording", "Supervision",
-    "Management oversight", "Direct work", "Multi-agency working", "The child's voice",
-    "Risk analysis", "The safety plan", "Visiting", "The core group", "The genogram",
-    "Contingency planning", "Review of the plan",
-)  # fmt: skip
-GOOD = (
-    "is up to date and analyses risk and strengths clearly",
-    "is specific, measurable and reviewed regularly",
-    "shows the child's lived experience",
-    "is evidenced in regular reflective supervision",
-    "records the child's wishes and feelings in their own words",
-    "shows timely action that reduced risk",
-    "is well coordinated with school and health",
-    "shows clear management direction with a rationale",
-    "is purposeful and focused on the child's goals",
-)
-MIXED = (
-    "is in place but lacks analysis of risk",
-    "is mostly up to date but some visits are not recorded",
-    "shows the child's views but not how they shaped the plan",
-    "is reviewed but actions are not always SMART",
-    "shows oversight but direction lacks timescales",
-    "includes partner agencies but information sharing is slow",
-)
-POOR = (
-    "is out of date and does not reflect current risk",
-    "is not evidenced on the file",
-    "shows drift and delay for the child",
-    "has not been reviewed since the last conference",
-    "does not record the child's views",
-    "lacks management oversight of key decisions",
-    "does not address the concerns identified at referral",
-)
-IMPACT = (
-    ("The child is safer and their needs are being met.", "The child's outcomes are improving."),
-    ("Progress for the child is slower than it should be.", "Some needs are met but not all."),
-    ("Risk to the child is not reducing.", "Drift has delayed progress for the child."),
-)
-SUMMARY = (
-    "The child lives with their mother and two siblings.",
-    "The child lives with foster carers.",
-    "The family are known to the service following concerns about neglect.",
-    "Concerns relate to domestic abuse in the home.",
-    "Parental mental health affects the care the child receives.",
-    "The child attends school regularly and has an EHCP.",
-    "The child has contact with their father each week.",
-    "School made the referral after concerns about attendance.",
-)
-DISCUSSION = (
-    "The worker spoke openly about the plan and its progress.",
-    "The worker reflected on what is working well and what needs to change.",
-    "The auditor and worker agreed the actions below.",
-    "The worker described the child's progress and current risks.",
-)
-WHY_NOT = (
-    "Not spoken to: not available within the audit period.",
-    "Not spoken to: the meeting was rearranged and did not take place.",
-    "Not appropriate given the child's age and the timing of the audit.",
-)
-NOT_SENT = ("The comments were requested but not returned before the audit closed.",)
-COMMENTS = (
-    "The worker agrees with the findings.",
-    "The manager will pick up the actions in supervision.",
-    "The worker welcomed the feedback.",
-)
-MODERATION = (
-    "The moderator and auditor discussed the grades and the evidence.",
-    "The evidence is specific and supports the grades given.",
-    "The audit reflects the child's experience well.",
-)
-IMPROVE = (
-    "Evidence should be specific and evaluative rather than descriptive.",
-    "Link each grade to the impact for the child.",
-    "Avoid repeating evidence across sections.",
-)
-DISAGREE = {
-    +1: "The moderator considers the grade should be lower: the impact for the child is "
-    "not evidenced.",
-    -1: "The moderator considers the grade should be higher: the evidence shows consistent "
-    "good practice.",
-}
-ACTIONS = (
-    "Update the chronology", "Complete a genogram with the family",
-    "Hold a core group meeting", "Record the child's wishes and feelings",
-    "Update the assessment", "Review the plan so that it is SMART",
-    "Record management oversight of the plan", "Arrange a PEP review",
-    "Complete direct work with the child", "Convene a family network meeting",
-    "Update the case summary", "Share the safety plan with the family",
-)  # fmt: skip
-WORD_LISTS = (
-    SUBJECTS, GOOD, MIXED, POOR, *IMPACT, SUMMARY, DISCUSSION, WHY_NOT, NOT_SENT, COMMENTS,
-    MODERATION, IMPROVE, tuple(DISAGREE.values()), ACTIONS, tuple(LEGAL_STATUS.values()),
-    CASE_TYPES, GENDERS, (MODERATOR_ROLE,),
-)  # fmt: skip
-VOCABULARY = frozenset(
-    w.strip(".,:;").lower() for words in WORD_LISTS for text in words for w in text.split()
-)
 
 # ------------------------------------------------------------------ the model's knobs
 
@@ -288,8 +162,8 @@ def _period(end: str, months: int) -> tuple[date, date]:
 
 
 def _draw_case(rng: random.Random, rubric: Rubric, first: date, last: date) -> _Case:
-    team = rng.choices(TEAMS, TEAM_WEIGHT)[0]
-    t = TEAMS.index(team)
+    team = rng.choices(W.TEAMS, W.TEAM_WEIGHT)[0]
+    t = W.TEAMS.index(team)
     status = "draft" if rng.random() < DRAFT_SHARE else "submitted"
     span = (last - first).days
     if status == "draft":  # drafts are the audits still in hand: recent ones
@@ -298,7 +172,7 @@ def _draw_case(rng: random.Random, rubric: Rubric, first: date, last: date) -> _
         day = first + timedelta(days=rng.randint(0, span))
     progress = (day - first).days / max(span, 1)
     quality = (
-        BASE_QUALITY + TEAM_OFFSET[team] + 0.3 * (0.5 - progress) + rng.gauss(0, 0.5)
+        BASE_QUALITY + W.TEAM_OFFSET[team] + 0.3 * (0.5 - progress) + rng.gauss(0, 0.5)
     )  # practice improves a little over the period
     moderation_day = None
     if status == "submitted" and rng.random() < MODERATED_SHARE and day < last:
@@ -307,15 +181,15 @@ def _draw_case(rng: random.Random, rubric: Rubric, first: date, last: date) -> _
     return _Case(
         rubric=rubric,
         team=team,
-        auditor=rng.choice(AUDITORS),
-        worker=rng.choice(WORKERS[t :: len(TEAMS)]),
-        manager=TEAM_MANAGERS[t],
+        auditor=rng.choice(W.AUDITORS),
+        worker=rng.choice(W.WORKERS[t :: len(W.TEAMS)]),
+        manager=W.TEAM_MANAGERS[t],
         case_id=f"C-{rng.randint(1, 99999):05d}",
-        case_type=rng.choices(CASE_TYPES, CASE_WEIGHT)[0],
+        case_type=rng.choices(W.CASE_TYPES, W.CASE_WEIGHT)[0],
         day=day,
         quality=quality,
         status=status,
-        moderator=rng.choice(MODERATORS),
+        moderator=rng.choice(W.MODERATORS),
         moderation_day=moderation_day,
     )
 
@@ -365,21 +239,21 @@ def _evidence(rng: random.Random, index: int, box: str = "evidence") -> str:
     """Evidence worded for a grade level index (0 best): good, mixed or poor practice."""
     bucket = (0, rng.choice((0, 0, 1)), rng.choice((1, 1, 2)), 2)[min(index, 3)]
     if "impact" in box:
-        return rng.choice(IMPACT[bucket])
-    predicate = rng.choice((GOOD, MIXED, POOR)[bucket])
-    text = f"{rng.choice(SUBJECTS)} {predicate}."
-    return text + " " + rng.choice(IMPACT[bucket]) if rng.random() < 0.5 else text
+        return rng.choice(W.IMPACT[bucket])
+    predicate = rng.choice((W.GOOD, W.MIXED, W.POOR)[bucket])
+    text = f"{rng.choice(W.SUBJECTS)} {predicate}."
+    return text + " " + rng.choice(W.IMPACT[bucket]) if rng.random() < 0.5 else text
 
 
 def _long_text(rng: random.Random, item_id: str, index: int) -> str:
     for words, texts in (
-        (("not_sent",), NOT_SENT),
-        (("why_not",), WHY_NOT),
-        (("improve",), IMPROVE),
-        (("comment",), COMMENTS),
-        (("moderation",), MODERATION),
-        (("discussion", "spoken"), DISCUSSION),
-        (("summary", "picture", "overview", "composition"), SUMMARY),
+        (("not_sent",), W.NOT_SENT),
+        (("why_not",), W.WHY_NOT),
+        (("improve",), W.IMPROVE),
+        (("comment",), W.COMMENTS),
+        (("moderation",), W.MODERATION),
+        (("discussion", "spoken"), W.DISCUSSION),
+        (("summary", "picture", "overview", "composition"), W.SUMMARY),
     ):
         if any(w in item_id for w in words):
             return " ".join(rng.sample(texts, min(2, len(texts))))
@@ -398,15 +272,15 @@ def _short_text(case: _Case, item_id: str, field: str | None, rng: random.Random
         return fields[field]
     for words, value in (
         (("child_name",), f"Child {case.case_id}"),
-        (("service_director",), SERVICE_DIRECTOR),
-        (("service_manager",), SERVICE_MANAGERS[TEAMS.index(case.team) % 2]),
+        (("service_director",), W.SERVICE_DIRECTOR),
+        (("service_manager",), W.SERVICE_MANAGERS[W.TEAMS.index(case.team) % 2]),
         (("manager",), case.manager),
-        (("qaro",), QAROS[TEAMS.index(case.team) % 2]),
+        (("qaro",), W.QAROS[W.TEAMS.index(case.team) % 2]),
         (("practitioners",), f"{case.worker}, {case.manager}"),
-        (("legal_status",), LEGAL_STATUS[case.case_type]),
+        (("legal_status",), W.LEGAL_STATUS[case.case_type]),
         (("case_status",), case.case_type),
-        (("gender",), rng.choices(GENDERS, (47, 47, 6))[0]),
-        (("moderator_role",), MODERATOR_ROLE),
+        (("gender",), rng.choices(W.GENDERS, (47, 47, 6))[0]),
+        (("moderator_role",), W.MODERATOR_ROLE),
     ):
         if any(w in item_id for w in words):
             return value
@@ -489,7 +363,7 @@ class _Draw:
             return _short_text(case, item.id, field, rng)
         if isinstance(item, LongText):
             if "disagree" in item.id:
-                return DISAGREE[step or 1]
+                return W.DISAGREE[step or 1]
             return _long_text(rng, item.id, _index(case.quality, 4))
         if isinstance(item, DateItem):
             return _date(case, item.id, field, rng)
@@ -509,8 +383,8 @@ class _Draw:
             weeks = rng.randint(2, 12)
             due = case.day + timedelta(weeks=weeks)
             row = {
-                "action": rng.choice(ACTIONS),
-                "owner": rng.choices(OWNERS, OWNER_WEIGHT)[0],
+                "action": rng.choice(W.ACTIONS),
+                "owner": rng.choices(W.OWNERS, W.OWNER_WEIGHT)[0],
                 "due": due.isoformat() if item.due_kind == "date" else f"Within {weeks} weeks",
             }
             out.append(row)
@@ -524,7 +398,7 @@ class _Draw:
         start = case.day + timedelta(days=2)
         if case.status == "draft" or start > last:
             return None
-        keen = min(0.95, max(0.5, 0.82 - 0.15 * TEAM_OFFSET[case.team]))
+        keen = min(0.95, max(0.5, 0.82 - 0.15 * W.TEAM_OFFSET[case.team]))
         chance = keen if due <= last else keen * 0.7 * (last - start).days / (due - start).days
         if rng.random() >= chance:
             return None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from auditbook import answers as A
-from auditbook import demo
+from auditbook import demo, demo_words
 from auditbook.cli import main
 from auditbook.library import load_library
 from auditbook.store import AuditStore, validate_record
@@ -110,7 +110,7 @@ def test_header_facts_are_codes_and_match_the_case(run, library):
 
 def test_no_text_but_codes_and_word_lists(run, library):
     def words_known(text: str) -> bool:
-        return {w.strip(".,:;").lower() for w in text.split()} <= demo.VOCABULARY
+        return {w.strip(".,:;").lower() for w in text.split()} <= demo_words.VOCABULARY
 
     for record in run[2]:
         rubric = library.rubrics[record["rubric"]["id"]]
@@ -124,7 +124,7 @@ def test_no_text_but_codes_and_word_lists(run, library):
                 assert all(t in levels or words_known(t) for t in texts), (item_id, texts)
             elif item.type == "actions":
                 for row in value:
-                    assert words_known(row["action"]) and row["owner"] in demo.OWNERS
+                    assert words_known(row["action"]) and row["owner"] in demo_words.OWNERS
                     assert re.fullmatch(r"\d{4}-\d\d-\d\d|Within \d+ weeks", row["due"])
             elif item.type in ("single_choice", "multiple_choice"):
                 keys = {o.key for o in item.options}
