@@ -2,7 +2,7 @@
 
 The audits are written through :class:`auditbook.store.AuditStore`, so the files are exactly
 what the app writes. Nobody real appears: teams, staff and cases are codes ("Team A", "AU-01",
-"SW-12", "C-00042") and every sentence comes from the word lists of demo_words. Grades follow a simple
+"SW-12", "C-00042") and every sentence comes from the lists in demo_words. Grades follow a simple
 model so that the analytics have patterns to find: each team has a quality offset, each section
 a difficulty offset, practice improves a little over the months, moderators mostly agree and
 more often grade down than up, and weaker audits are likelier to find a child not safe.
