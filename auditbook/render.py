@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .descriptors import Criterion, compared_with, diff_html
 from .rubric import (
     Actions,
     Condition,
@@ -271,4 +272,142 @@ def guidance_html(guidance: Guidance, with_css: bool = True) -> str:
     parts.append(_para(guidance.description))
     parts += [document_html(d, guidance) for d in guidance.documents]
     parts.append("</div>")
+    return "".join(parts)
+
+
+# ------------------------------------------------------------ the trainer's descriptor explorer
+
+EXPLORER_CSS = """
+<style>
+.ab-explorer { font-family: system-ui, sans-serif; line-height: 1.4; }
+.ab-explorer h2 { font-size: 1.25em; margin: .6em 0 .3em; }
+.ab-explorer h3 { font-size: 1.1em; margin: .5em 0 .2em; }
+.ab-criterion, .ab-hit, .ab-side .widget-html-content, .ab-side p { line-height: 1.4; }
+.ab-criterion p { margin: .3em 0; }
+.ab-explorer .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab {
+  flex: 0 0 auto; min-width: 12em; max-width: none; color: #222; }
+.ab-results { border-top: 1px solid #ddd; }
+.ab-hit-row { border-bottom: 1px solid #ddd; padding: .2em 0; }
+.ab-sr { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+         overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.ab-levels { border-collapse: collapse; width: 100%; table-layout: fixed; margin: .4em 0; }
+.ab-levels th, .ab-levels td { border: 1px solid #bbb; padding: .4em .5em; vertical-align: top;
+                               text-align: left; }
+.ab-levels th { font-size: .95em; }
+.ab-levels td { font-size: .9em; }
+.ab-vs { display: block; font-size: .8em; color: #444; margin-bottom: .4em;
+          font-style: italic; }
+ins.ab-added { background: #fff3b0; color: #000; text-decoration: underline 2px;
+               text-underline-offset: 2px; }
+del.ab-dropped { color: #6d1f1f; text-decoration: line-through; }
+.ab-legend { font-size: .9em; margin: .3em 0; }
+.ab-legend ins { padding: 0 .2em; }
+.ab-hit { font-size: .88em; line-height: 1.35; }
+.ab-hit .ab-where { color: #555; font-size: .9em; }
+.ab-hit mark { background: #ffe082; color: #000; }
+.ab-side details { border: 1px solid #ccc; border-radius: 4px; margin: .3em 0; padding: .2em .5em; }
+.ab-side summary { cursor: pointer; font-weight: 600; padding: .2em 0; }
+.ab-side li { margin: .25em 0; font-size: .9em; }
+.ab-side .ab-level-block { margin: .4em 0; font-size: .88em; }
+.ab-side .ab-level-name { display: block; padding: .1em .4em; font-weight: 600; }
+.ab-side p { margin: .3em 0; }
+</style>
+"""
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def band_style(colour: str | None) -> str:
+    """A level's colour as a background, with black or white text, whichever reads better."""
+    colour = colour or "#e0e0e0"
+    lum = _luminance(colour)
+    ink = "#000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#fff"
+    return f"background: {colour}; color: {ink}"
+
+
+LEGEND = (
+    '<p class="ab-legend"><ins class="ab-added">Highlighted and underlined</ins>: '
+    "the words a level adds to the next level down (named under each level). Words of the "
+    "lower level that it leaves out are not marked: compare the two columns to see them.</p>"
+)
+
+
+def levels_html(criterion: Criterion, highlight: bool = True) -> str:
+    """A criterion's levels side by side, best first, each headed in its colour; with
+    `highlight`, each level marks the words it adds to the next level down that has one."""
+    c = criterion
+    below = compared_with(c)
+    labels = {lv.key: lv.label for lv in c.scale.levels}
+    head, cells = [], []
+    for lv in c.scale.levels:
+        text = c.texts.get(lv.key)
+        head.append(
+            f'<th scope="col" data-level="{_t(lv.key)}" style="{band_style(lv.colour)}">'
+            f"{_t(lv.label)}</th>"
+        )
+        if not text:
+            body = '<span class="ab-muted">No descriptor at this level.</span>'
+        elif highlight and below.get(lv.key):
+            lower = c.texts[below[lv.key]]
+            body = (
+                f'<span class="ab-vs">Marked: what it adds to {_t(labels[below[lv.key]])}</span>'
+                f'<div class="ab-para">{diff_html(lower, text, announce=True)}</div>'
+            )
+        else:
+            body = _para(text)
+        cells.append(f'<td data-level="{_t(lv.key)}">{body}</td>')
+    shared = (
+        f'<p class="ab-muted">The scale’s own descriptors: every criterion graded on '
+        f"“{_t(c.scale.name)}” shares them.</p>"
+        if c.from_scale
+        else ""
+    )
+    return (
+        f'<div class="ab-criterion" data-source="{_t(c.source.id)}" '
+        f'data-section="{_t(c.section_id)}" data-criterion="{_t(c.key)}">'
+        f"<h3>{_t(c.label)}</h3>"
+        f'<p class="ab-meta">{_t(c.source.title)} · {_t(c.section_title)}</p>'
+        + shared
+        + (LEGEND if highlight else "")
+        + f'<table class="ab-levels"><caption class="ab-sr">Descriptors of “{_t(c.label)}”, '
+        f"best level first</caption><thead><tr>{''.join(head)}</tr></thead>"
+        f"<tbody><tr>{''.join(cells)}</tr></tbody></table></div>"
+    )
+
+
+def scale_levels_html(scale: Scale) -> str:
+    """A scale's levels one under another, each named in its colour: for a narrow panel."""
+    return "".join(
+        f'<div class="ab-level-block" data-level="{_t(lv.key)}">'
+        f'<span class="ab-level-name" style="{band_style(lv.colour)}">{_t(lv.label)}</span>'
+        f"{_para(lv.descriptor)}</div>"
+        for lv in scale.levels
+    )
+
+
+def guidance_panel_html(guidance: list[Guidance], open_doc: str | None = None) -> str:
+    """Guidance documents as closed panels a reader opens one by one (`open_doc` opened)."""
+    parts = []
+    for g in guidance:
+        parts.append(f'<div class="ab-guidance-file" data-guidance="{_t(g.id)}">')
+        parts.append(f"<h3>{_t(g.title)}</h3>")
+        for doc in g.documents:
+            scale = g.scale(doc.scale) if doc.scale else None
+            body = (
+                _para(doc.body)
+                + _list(doc.items, doc.ordered)
+                + (_para(scale.notes) + scale_levels_html(scale) if scale else "")
+            )
+            opened = " open" if doc.id == open_doc else ""
+            parts.append(
+                f'<details data-document="{_t(doc.id)}"{opened}><summary>{_t(doc.title)}'
+                f"</summary>{body}</details>"
+            )
+        parts.append("</div>")
     return "".join(parts)
