@@ -1,4 +1,4 @@
-"""Finding and loading the rubric folder: every rubric and guidance file, validated."""
+"""Finding and loading the rubric folder: every rubric, guidance and exercise file, validated."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .calibration import Exercise
 from .rubric import Guidance, Rubric
 from .validate import RubricError, check_paths
 
@@ -30,11 +31,12 @@ def rubrics_dir(start: str | Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Library:
-    """The rubrics and guidance of one folder, by id."""
+    """The rubrics, guidance and calibration exercises of one folder, by id."""
 
     folder: Path
     rubrics: dict[str, Rubric] = field(default_factory=dict)
     guidance: dict[str, Guidance] = field(default_factory=dict)
+    exercises: dict[str, Exercise] = field(default_factory=dict)
 
     def guidance_for(self, rubric: Rubric) -> list[Guidance]:
         return [self.guidance[g] for g in rubric.guidance if g in self.guidance]
@@ -48,4 +50,10 @@ def load_library(folder: str | Path | None = None) -> Library:
         raise RubricError(problems)
     rubrics = {d.id: d for _, d in loaded if isinstance(d, Rubric)}
     guidance = {d.id: d for _, d in loaded if isinstance(d, Guidance)}
-    return Library(folder, dict(sorted(rubrics.items())), dict(sorted(guidance.items())))
+    exercises = {d.id: d for _, d in loaded if isinstance(d, Exercise)}
+    return Library(
+        folder,
+        dict(sorted(rubrics.items())),
+        dict(sorted(guidance.items())),
+        dict(sorted(exercises.items())),
+    )

@@ -8,6 +8,7 @@ condition naming a missing item, a grade naming a missing scale) are checked her
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -547,12 +548,19 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def check_file(path: str | Path) -> tuple[Rubric | Guidance | None, list[Problem]]:
-    """Load one rubric or guidance file and return it with every problem found."""
+def check_file(
+    path: str | Path, rubrics: dict[str, Rubric] | None = None
+) -> tuple[Rubric | Guidance | None, list[Problem]]:
+    """Load one rubric, guidance or exercise file and return it with every problem found;
+    an exercise is checked against its rubric, from `rubrics` or found beside the file."""
     path = Path(path)
     raw, problems = _parse(path)
     if problems:
         return None, problems
+    if raw.get("kind") == "exercise":
+        from .calibration import check_exercise
+
+        return check_exercise(path, raw, rubrics)
     root = Guidance if raw.get("kind") == "guidance" else Rubric
     try:
         doc = root.model_validate(raw)
@@ -585,14 +593,18 @@ def check_paths(
 ) -> tuple[list[tuple[Path, Rubric | Guidance]], list[Problem]]:
     """Check every rubric file under paths, and the guidance each rubric names."""
     loaded, problems = [], []
-    for f in rubric_files(paths):
+    rubrics: dict[str, Rubric] = {}
+    # Exercises last: each is checked against the rubric it names, loaded by then.
+    for f in sorted(rubric_files(paths), key=_is_exercise):
         if not f.exists():
             problems.append(Problem(str(f), None, None, None, "does not exist"))
             continue
-        doc, found = check_file(f)
+        doc, found = check_file(f, rubrics)
         problems += found
         if doc is not None:
             loaded.append((f, doc))
+            if isinstance(doc, Rubric):
+                rubrics.setdefault(doc.id, doc)
     guidance_ids = {d.id for _, d in loaded if isinstance(d, Guidance)}
     known = guidance_ids | {d.id for d in load_dir_guidance(paths)}
     for f, doc in loaded:
@@ -642,8 +654,19 @@ def load_dir_guidance(paths: list[str | Path]) -> list[Guidance]:
     return out
 
 
+def _is_exercise(path: Path) -> bool:
+    try:
+        return bool(re.search(r"^kind:\s*[\"']?exercise\b", path.read_text("utf-8"), re.M))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def summary(doc: Rubric | Guidance) -> str:
-    """One line describing a loaded rubric or guidance file."""
+    """One line describing a loaded rubric, guidance or exercise file."""
+    if getattr(doc, "kind", None) == "exercise":
+        from .calibration import summary as exercise_summary
+
+        return exercise_summary(doc)
     if isinstance(doc, Guidance):
         return (
             f"{doc.id} v{doc.version} (guidance): {len(doc.documents)} documents, "
