@@ -311,6 +311,7 @@ del.ab-dropped { color: #6d1f1f; text-decoration: line-through; }
 .ab-side .ab-level-block { margin: .4em 0; font-size: .88em; }
 .ab-side .ab-level-name { display: block; padding: .1em .4em; font-weight: 600; }
 .ab-side p { margin: .3em 0; }
+.ab-side details > .ab-para { font-size: .88em; margin: .3em 0; }
 </style>
 """
 
