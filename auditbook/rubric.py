@@ -326,6 +326,15 @@ class Rules(Model):
     safety: list[Id] = Field(default_factory=list, description="The safety judgement items.")
     escalation: list[Escalation] = Field(default_factory=list)
     fields: Fields = Field(default_factory=Fields)
+    checks: dict[Id, bool | dict[str, bool | int | float | str | list[str] | None]] = Field(
+        default_factory=dict,
+        # Left out of the content hash while empty, so adding the key changed no saved audit.
+        exclude_if=lambda v: not v,
+        description=(
+            "Guidance checks (docs/checks.md): a check's name to its options, or false to "
+            "turn it off. Every check not named runs with its defaults."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- guidance

@@ -472,6 +472,21 @@ class _Checker:
             need(("fields", name), getattr(rules.fields, name), types, expected)
         for k, esc in enumerate(rules.escalation):
             self.condition(("rules", "escalation", k, "when"), None, esc.when)
+        from .checks import config_problems  # the guidance checks' names and options
+
+        for p in config_problems(rubric):
+            self.problems.append(
+                Problem(
+                    self.file,
+                    yamlsafe.line_of(self.raw, ("rules", "checks", *p.path)),
+                    "rules",
+                    ".".join(("checks", *p.path)),
+                    p.message,
+                    expected=p.expected,
+                    found=p.found,
+                    hint=p.hint,
+                )
+            )
 
 
 def possible_values(rubric: Rubric, item) -> list | None:
