@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import getpass
 import os
+from datetime import date
 from html import escape
 
 import ipywidgets as w
 
 from . import answers as A
+from .checks import Warning as GuidanceWarning
+from .checks import item_name, run_checks, short
 from .questions import Question, questions, shared, style_for
 from .render import CSS
 from .rubric import Rubric
@@ -48,6 +51,10 @@ FORM_CSS = (
 .ab-nav .ab-current { outline: 3px solid #0d47a1; outline-offset: -3px; font-weight: 700; }
 .ab-missing .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto;
   text-align: left; }
+.ab-warnings-list:not(:empty) { border-left: 6px solid #8a6d00; background: #fff8e1;
+  padding: .4em .8em; margin: .3em 0; white-space: normal; line-height: 1.35; }
+.ab-warnings-list ul { margin: .3em 0; padding-left: 1.2em; }
+.ab-goto .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto; }
 </style>
 """
 )
@@ -159,6 +166,10 @@ class AuditForm:
     def escalations(self) -> list[str]:
         return A.escalations(self.rubric, self._values)
 
+    def warnings(self) -> list[GuidanceWarning]:
+        """The guidance checks' warnings on this role's answers as they stand (never blocking)."""
+        return run_checks(self.rubric, self._values, self.na, date.today(), self.role)
+
     @property
     def editable(self) -> bool:
         return (self.role == "auditor" and self.status == "draft") or (
@@ -226,8 +237,9 @@ class AuditForm:
             self.record = {**self.record, "status": old}
             return False
         self._show_missing([])
-        self._say(f"{STATUS_WORDS[new_status]} at {self.record['saved']['at']}.")
         self._refresh()
+        said = f"{STATUS_WORDS[new_status]} at {self.record['saved']['at']}"
+        self._say(said + (submitted_with(self._shown_warnings) if self._shown_warnings else "."))
         return True
 
     def reopen(self) -> bool:
@@ -298,6 +310,13 @@ class AuditForm:
         self._banner_box = w.VBox([self._banner, self._confirm_btn])
         self._missing_box = w.VBox()
         self._missing_box.add_class("ab-missing")
+        # Guidance checks: a live region that is always on the page (so changes are read out),
+        # empty while there is nothing to note; "Go to" buttons for the items it names.
+        self._warnings = w.HTML(warnings_html([]))
+        self._warnings.add_class("ab-warnings")
+        self._goto_box = w.HBox(layout=shared("row"))
+        self._goto_box.add_class("ab-goto")
+        self._shown_warnings: list[GuidanceWarning] | None = None
         self._orphans = w.HTML(self._orphans_html())
         self._version_note = w.HTML(self._version_html())
         self._nav_buttons: dict[str, w.Button] = {}
@@ -322,6 +341,8 @@ class AuditForm:
                 bar,
                 self._message,
                 self._missing_box,
+                self._warnings,
+                self._goto_box,
                 body,
                 self._orphans,
             ]
@@ -453,6 +474,25 @@ class AuditForm:
             self._banner_box.layout.display = "none"
         if self._missing_box.children:
             self._show_missing(self.missing())
+        self._show_warnings(self.warnings())
+
+    def _show_warnings(self, found: list[GuidanceWarning]) -> None:
+        if found == self._shown_warnings:
+            return  # unchanged: no messages to the browser
+        self._shown_warnings = found
+        self._warnings.value = warnings_html([(self._where(x), x) for x in found])
+        buttons = []
+        for item_id in dict.fromkeys(x.item_id for x in found[:40]):
+            section, item = next((s, i) for s, i in self.rubric.items() if i.id == item_id)
+            name = item_name(self.rubric, section, item).strip("'")
+            b = w.Button(description=f"Go to {short(name, 40)}", tooltip=f"Go to {name}")
+            b.on_click(lambda _, i=item_id: self.go_to(i))
+            buttons.append(b)
+        self._goto_box.children = buttons
+
+    def _where(self, warning: GuidanceWarning) -> str:
+        section = next(s for s in self.rubric.sections if s.id == warning.section_id)
+        return short(section.title, 60)
 
     def _apply_state(self, section) -> None:
         na = section.id in self.na
@@ -574,6 +614,33 @@ class AuditForm:
             f"{escape(str(saved.get('version')))} of the template; it now opens under version "
             f"{escape(self.rubric.version)}.</div>"
         )
+
+
+def warnings_html(found: list[tuple[str, GuidanceWarning]]) -> str:
+    """The guidance checks panel: each warning with where it is and its fix (all escaped)."""
+    if not found:
+        return '<div class="ab-warnings-list" role="status" aria-live="polite"></div>'
+    rows = "".join(
+        f"<li><strong>{escape(where)}</strong>: {escape(x.message)} "
+        f"<em>Fix:</em> {escape(x.fix)}</li>"
+        for where, x in found[:40]
+    )
+    more = f"<p>… and {len(found) - 40} more.</p>" if len(found) > 40 else ""
+    n = len(found)
+    return (
+        '<div class="ab-warnings-list" role="status" aria-live="polite">'
+        f"<strong>Guidance checks: {n} thing{'s' if n != 1 else ''} to look at again</strong> "
+        '<span class="ab-muted">(these do not stop you saving or submitting)</span>'
+        f"<ul>{rows}</ul>{more}</div>"
+    )
+
+
+def submitted_with(found: list[GuidanceWarning]) -> str:
+    """The end of the submission message when guidance warnings remain."""
+    n = len(found)
+    listed = " ".join(x.message for x in found[:3])
+    more = f" … and {n - 3} more." if n > 3 else ""
+    return f", with {n} guidance warning{'s' if n != 1 else ''} (listed above): {listed}{more}"
 
 
 def A_now() -> str:
