@@ -131,6 +131,49 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    """Guidance checks on saved audits: 0 none found, 1 some found, 2 an audit unreadable."""
+    from .checks import check_line, run_checks
+    from .exports import load_audit, rubric_for
+    from .library import load_library
+    from .store import AuditStore, AuditStoreError
+    from .validate import RubricError
+
+    store = AuditStore(args.audits) if args.audits else AuditStore()
+    try:
+        library = load_library()
+    except RubricError as e:
+        print(f"The templates could not be loaded:\n{e}", file=sys.stderr)
+        return 2
+    unreadable = found = flagged = 0
+    for audit in args.audits_to_check:
+        try:
+            record = load_audit(audit, store)
+            rubric = rubric_for(record, library)
+        except (AuditStoreError, LookupError, OSError) as e:
+            print(e, file=sys.stderr)
+            unreadable += 1
+            continue
+        file = audit if audit.endswith(".json") or "/" in audit else store.path(audit)
+        if Path(file).is_absolute() and Path(file).is_relative_to(Path.cwd()):
+            file = Path(file).relative_to(Path.cwd())  # as short as the user would type it
+        warnings = run_checks(rubric, record)
+        if record.get("moderation"):
+            warnings += run_checks(rubric, record, role="moderator")
+        for warning in warnings:
+            print(check_line(file, rubric, warning))
+        found += len(warnings)
+        flagged += bool(warnings)
+    checked = len(args.audits_to_check) - unreadable
+    print(
+        f"{found} guidance warning{'s' if found != 1 else ''} in {flagged} of {checked} "
+        f"audit{'s' if checked != 1 else ''} checked"
+        + (f"; {unreadable} could not be read" if unreadable else "")
+        + "."
+    )
+    return 2 if unreadable else 1 if found else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--months", type=int, default=18, help="months the audit dates span")
     p.add_argument("--end", default="2026-10", help="the last month, YYYY-MM (default 2026-10)")
     p.set_defaults(func=_demo_data)
+    p = sub.add_parser(
+        "check",
+        help="run the guidance checks on saved audits (exit 0 none, 1 warnings, 2 unreadable)",
+    )
+    p.add_argument("audits_to_check", nargs="+", metavar="AUDIT_FILE_OR_ID")
+    p.add_argument(
+        "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
+    )
+    p.set_defaults(func=_check)
     return parser
 
 
