@@ -7,6 +7,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from .calibration_form import CalibrationLauncher
 from .exports import DOCUMENT_FORMATS, documents_dir, export_audit
 from .form import FORM_CSS, STATUS_WORDS, AuditForm, current_user
 from .library import Library, load_library
@@ -93,10 +94,13 @@ class AuditApp:
         self.refresh_btn.on_click(lambda _: self.refresh())
         self.table = w.HTML()
         self.message = w.HTML()
+        # Practice on an invented case; answers go to a calibration folder, never to audits.
+        self.calibration = CalibrationLauncher(self.library, self._show, audits=self.store.root)
         self.landing = w.VBox(
             [
                 w.HTML("<h2>Case file audits</h2><h3>Start a new audit</h3>"),
                 w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
+                self.calibration.widget,
                 w.HTML("<h3>Saved audits</h3>"),
                 w.HBox(
                     [

@@ -573,7 +573,7 @@ def check_file(
     if problems:
         return None, problems
     if raw.get("kind") == "exercise":
-        from .calibration import check_exercise
+        from .exercise_check import check_exercise
 
         return check_exercise(path, raw, rubrics)
     root = Guidance if raw.get("kind") == "guidance" else Rubric
