@@ -323,3 +323,20 @@ def trainee_result(exercise: Exercise, rubric: Rubric, record: dict) -> pd.DataF
     frame["match"] = frame.apply(match, axis=1) if len(frame) else []
     frame["rationale"] = [exercise.reference[i].rationale for i in frame["item_id"]]
     return frame
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def trainer_page(exercise: str | None = None, folder=None, calibration=None):
+    """The page the calibration notebook displays: pick an exercise and see its trainees
+    against the reference and each other. `exercise`: the id shown first; `folder`: the
+    rubric folder; `calibration`: the calibration folder (default $AUDITBOOK_CALIBRATION or
+    exports/calibration)."""
+    from .app import wait_for_visitor
+    from .calibration_page import TrainerPage
+    from .library import load_library
+
+    library = load_library(folder)  # the slow part runs before anyone visits
+    wait_for_visitor()
+    return TrainerPage(library, exercise, calibration).widget

@@ -196,6 +196,52 @@ def agreement_heatmap(
     return fig
 
 
+def spread_grid(
+    counts: pd.DataFrame,
+    reference: list,
+    colours: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str = "Trainees' grades against the reference",
+) -> Figure:
+    """Calibration: criteria (rows of `counts`) by levels (its columns, best first), each cell
+    the number of trainees who chose that level, shaded in the level's colour (stronger for
+    more); the reference level of each row (`reference`, one key per row) is outlined."""
+    levels, rows = list(counts.columns), list(counts.index)
+    fig, ax = _figure(1.5 + 0.42 * max(len(rows), 1))
+    top = max(int(counts.to_numpy().max(initial=0)), 1)
+    for i in range(len(rows)):
+        for j, level in enumerate(levels):
+            n = int(counts.iloc[i, j])
+            strength = 0.2 + 0.8 * n / top if n else 0.0
+            rgb = np.array(to_rgb((colours or {}).get(level, FALLBACK)))
+            shade = to_hex(1 - strength * (1 - rgb))  # the colour laid over white
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=shade, edgecolor="#ddd"))
+            ax.text(j, i, str(n) if n else "·", ha="center", va="center",
+                    color=text_colour(shade))  # fmt: skip
+        if reference[i] in levels:
+            j = levels.index(reference[i])
+            ax.add_patch(Rectangle((j - 0.45, i - 0.45), 0.9, 0.9, fill=False, lw=2.2))
+    ax.set_xlim(-0.5, len(levels) - 0.5)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xticks(range(len(levels)), [_wrap(_label(k, labels), 12) for k in levels])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), [_wrap(r, 44) for r in rows], fontsize="small")
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+    ax.set_title(title + " (reference outlined)", loc="left", fontweight="bold")
+    parts = [
+        f"{row}: reference {_label(reference[i], labels)}; "
+        + (", ".join(f"{_label(k, labels)} {int(counts.iloc[i, j])}"
+                     for j, k in enumerate(levels) if counts.iloc[i, j]) or "no grades")
+        for i, row in enumerate(rows)
+    ]  # fmt: skip
+    fig.set_label(
+        f"{title}. A grid of how many trainees chose each level for each criterion, the "
+        "reference level outlined. " + "; ".join(parts) + "."
+    )
+    return fig
+
+
 def figure_svg(fig: Figure, description: str | None = None) -> str:
     """The figure as inline SVG text (an <svg> element with a <title> and aria-label, ids made
     unique on the page); the figure is closed afterwards."""
