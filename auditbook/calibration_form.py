@@ -21,6 +21,7 @@ from .webparts import table_html
 
 CALIBRATION_CSS = """
 <style>
+.ab-calibration .widget-html-content { white-space: normal; line-height: 1.35; }
 .ab-calibration-head h2 { margin-bottom: .2em; }
 .ab-vignette { max-height: 26em; overflow-y: auto; border: 1px solid #ccc; border-radius: 4px;
   padding: .2em 1em; background: #fcfcfc; line-height: 1.45; max-width: 60em; }
@@ -68,11 +69,13 @@ def reveal_html(exercise: Exercise, rubric: Rubric, record: dict) -> str:
     )
     if len(others):
         agreed = int((others["match"] == "same").sum())
-        said += f" On the {len(others)} yes/no questions your answer matched {agreed}."
+        some = f"{len(others)} yes/no questions" if len(others) > 1 else "yes/no question"
+        said += f" On the {some} your answer matched {agreed}."
     ids = result["item_id"].tolist()
     table = result.assign(
         criterion=[
-            f"{s} — {c}" for s, c in zip(result["section"], result["criterion"], strict=True)
+            c if s == c else f"{s} — {c}"
+            for s, c in zip(result["section"], result["criterion"], strict=True)
         ],
         yours=[_label(rubric, i, g) for i, g in zip(ids, result["grade"], strict=True)],
         ref=[_label(rubric, i, r) for i, r in zip(ids, result["reference"], strict=True)],
@@ -121,8 +124,8 @@ class CalibrationForm(AuditForm):
             f"{escape(exercise.title)}</h2>"
             f'<p class="ab-notes">Trainee {escape(self.trainee)}. This is practice on an '
             "invented case: your answers are kept apart from real audits, and nobody is told "
-            "if the form says to escalate. When you submit, the reference grade and its "
-            "rationale are shown for each criterion.</p></div>"
+            "if the form says to escalate. After you submit, the reference grade and its "
+            "rationale are shown for each criterion, below the case.</p></div>"
         )
         case = (
             '<details open class="ab-case"><summary>The case</summary>'

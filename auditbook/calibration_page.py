@@ -29,6 +29,7 @@ TRAINER_CSS = """
 """
 STATUS_TEXT = {"draft": "Still working", "submitted": "Submitted", "moderated": "Submitted"}
 PCT = {"Exact %": number_text, "Within one %": number_text}
+DISCUSS = 6  # criteria listed under "Discuss first": those with least agreement
 
 
 class TrainerPage:
@@ -61,11 +62,7 @@ class TrainerPage:
         self.frame = pd.DataFrame(columns=C.FRAME_COLUMNS)
         self.widget = w.VBox(
             [
-                w.HTML(
-                    DASHBOARD_CSS + TRAINER_CSS + "<h2>Calibration: the trainer's view</h2>"
-                    "<p class='ab-muted'>Each trainee's grades against the reference and "
-                    "against each other. Press Refresh as trainees submit.</p>"
-                ),
+                w.HTML(DASHBOARD_CSS + TRAINER_CSS),
                 w.HBox([self.picker, self.refresh_btn], layout=w.Layout(flex_flow="row wrap")),
                 self.status,
                 self.body,
@@ -154,23 +151,29 @@ class TrainerPage:
             + "".join(cards)
             + "</div>",
         ]
+        names = {it.id: _named(s, it) for s, it in exercise.criteria(rubric)}
         graded = criteria[[isinstance(rubric.item(i), Grade) for i in criteria["item_id"]]]
         levels = C.scale_keys(exercise, rubric, grades_only=True)
         if len(graded):
-            counts = graded.set_index("criterion")[levels]
+            rows = [names[i] for i in graded["item_id"]]
+            counts = graded[levels].set_axis(rows)
             fig = charts.spread_grid(
                 counts, graded["reference"].tolist(), colours=_colours(rubric), labels=labels
             )
             parts.append(f'<div class="ab-chart">{charts.figure_svg(fig)}</div>')
         low = criteria[criteria["exact_pct"] < 50].sort_values("exact_pct", kind="stable")
+        low = low.head(DISCUSS)
         if len(low):
             items = "".join(
-                f"<li>{escape(r.criterion)} ({escape(r.section)}): "
-                f"{number_text(r.exact_pct)}% gave the reference, "
-                f"{escape(labels.get(r.reference, r.reference))}</li>"
+                f"<li>{escape(names[r.item_id])}: reference "
+                f"{escape(labels.get(r.reference, r.reference))}, given by "
+                f"{number_text(r.exact_pct)}% of trainees</li>"
                 for r in low.itertuples()
             )
-            parts.append(f'<h3>Discuss first</h3><ul class="ab-discuss">{items}</ul>')
+            parts.append(
+                "<h3>Discuss first</h3><p class='ab-muted'>The criteria on which fewest "
+                f'trainees gave the reference grade.</p><ul class="ab-discuss">{items}</ul>'
+            )
         parts.append(self._criteria_table(criteria, labels))
         parts.append("<h2>Each trainee against the reference</h2>")
         shown = trainees.rename(
@@ -240,6 +243,14 @@ class TrainerPage:
             + (f"<ul>{points}</ul>" if points else "")
             + "</details>"
         )
+
+
+def _named(section, item) -> str:
+    """A criterion's name on its own: the template's section number tells apart terse labels
+    ("3. Frequency"); else the section's title, unless the label repeats it."""
+    if section.number:
+        return f"{section.number}. {item.label}"
+    return item.label if item.label == section.title else f"{section.title} — {item.label}"
 
 
 def _labels(rubric) -> dict[str, str]:

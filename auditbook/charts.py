@@ -228,7 +228,8 @@ def spread_grid(
     ax.set_yticks(range(len(rows)), [_wrap(r, 44) for r in rows], fontsize="small")
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
-    ax.set_title(title + " (reference outlined)", loc="left", fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    ax.set_title("Outlined: the reference grade", loc="left", fontsize="small")
     parts = [
         f"{row}: reference {_label(reference[i], labels)}; "
         + (", ".join(f"{_label(k, labels)} {int(counts.iloc[i, j])}"

@@ -387,7 +387,7 @@ def test_trainer_page_shows_the_round(tmp_path):
 def test_trainer_page_widget(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDITBOOK_CALIBRATION", str(tmp_path))
     widget = trainer_page("looked-after-child-c")
-    assert "the trainer's view" in widget.children[0].value
+    assert widget.children[1].children[0].value == "looked-after-child-c"  # the picker
 
 
 def test_spread_grid_chart():

@@ -18,15 +18,15 @@ PAGE_TIMEOUT = 30_000  # milliseconds for each Playwright action and wait
 
 
 @contextlib.contextmanager
-def serve_notebooks(tmp_path_factory, audits: Path, name: str = "voila"):
-    """Voilà serving notebooks/ in tree mode over the audits in `audits`; its output is shown
-    if it fails to start."""
+def serve_notebooks(tmp_path_factory, audits: Path, name: str = "voila", env: dict | None = None):
+    """Voilà serving notebooks/ in tree mode over the audits in `audits` (and any other
+    settings in `env`); its output is shown if it fails to start."""
     log = tmp_path_factory.mktemp(name) / "voila.log"
     with VoilaProcess(
         ROOT / "notebooks",
         log,
         cwd=ROOT,
-        env={"AUDITBOOK_AUDITS": str(audits)},
+        env={"AUDITBOOK_AUDITS": str(audits), **(env or {})},
         timeout=START_TIMEOUT,
     ) as server:
         server.audits_dir = audits
