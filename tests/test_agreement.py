@@ -65,9 +65,7 @@ def test_hand_worked_four_level_example():
     assert gwet_ac1(a, b, levels) == pytest.approx((0.7 - 0.225) / (1 - 0.225))
     # quadratic weights w = 1 - (d/3)^2: observed = .7 + .3 * (8/9); expected from margins
     pa, pb = [0.2, 0.4, 0.3, 0.1], [0.1, 0.5, 0.3, 0.1]
-    expected = sum(
-        pa[i] * pb[j] * (1 - ((i - j) / 3) ** 2) for i in range(4) for j in range(4)
-    )
+    expected = sum(pa[i] * pb[j] * (1 - ((i - j) / 3) ** 2) for i in range(4) for j in range(4))
     observed = 0.7 + 0.3 * 8 / 9
     assert weighted_kappa(a, b, levels) == pytest.approx((observed - expected) / (1 - expected))
 
