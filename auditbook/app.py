@@ -11,6 +11,7 @@ from .calibration_form import CalibrationLauncher
 from .exports import DOCUMENT_FORMATS, documents_dir, export_audit
 from .form import FORM_CSS, STATUS_WORDS, AuditForm, current_user
 from .library import Library, load_library
+from .protection import log_export
 from .questions import shared, style_for
 from .store import AuditStore, AuditStoreError
 from .webparts import download_link
@@ -203,6 +204,7 @@ class AuditApp:
         try:
             path = export_audit(audit_id, self.library, fmt, self.export_dir, self.store)
             data = path.read_bytes()
+            log_export(fmt, [audit_id], path, self.store, user=self.user)  # unlogged: not offered
         except (AuditStoreError, LookupError, OSError) as exc:
             self.message.value = f'<div class="ab-error" role="alert">{escape(str(exc))}</div>'
             return None

@@ -87,6 +87,9 @@ EXPORT_FORMATS: dict[str, Callable[..., list[Path]]] = {
 }
 
 
+IDENTIFIABLE = ("docx", "html", "xlsx")  # the formats that stay inside the QA team
+
+
 def _export(args: argparse.Namespace) -> int:
     from .exports import load_audit, rubric_for
     from .library import load_library
@@ -94,6 +97,8 @@ def _export(args: argparse.Namespace) -> int:
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
     library = load_library()
+    if args.format is None:  # a workbook of every audit leaves the QA team pseudonymised
+        args.format = "docx" if args.audits_to_export else "pseudonymised"
     exporter = EXPORT_FORMATS[args.format]
     if not args.audits_to_export and not getattr(exporter, "whole_folder", False):
         print(f"Name the audits to export as {args.format} (ids or files).", file=sys.stderr)
@@ -111,9 +116,20 @@ def _export(args: argparse.Namespace) -> int:
     try:
         run = records or (getattr(exporter, "whole_folder", False) and not failed)
         written = exporter(records, library, args.out, store) if run else []
+        if written:
+            from .protection import log_export
+
+            what = [r["id"] for r in records] if records else "all"
+            log_export(args.format, what, ", ".join(map(str, written)), store)
     except OSError as e:
         print(f"The documents could not be written: {e}", file=sys.stderr)
         return 1
+    if written and args.format in IDENTIFIABLE:
+        print(
+            f"These {args.format} files name children and staff: for the QA team only. For "
+            "anyone else use --format pseudonymised.",
+            file=sys.stderr,
+        )
     for path in written:
         print(path)
     return 1 if failed else 0
@@ -174,6 +190,63 @@ def _check(args: argparse.Namespace) -> int:
     return 2 if unreadable else 1 if found else 0
 
 
+def _hold(args: argparse.Namespace) -> int:
+    """Set, lift or list legal holds: 0 done, 1 refused, 2 a mistake in the command."""
+    from .protection import ProtectionError, holds, release_hold, set_hold
+    from .store import AuditStore
+
+    store = AuditStore(args.audits) if args.audits else AuditStore()
+    try:
+        if args.list:
+            for audit_id, h in sorted(holds(store).items()):
+                print(f"{audit_id}\t{h.get('reference')}\t{h.get('by')}\t{h.get('at')}")
+            return 0
+        if not args.audit_id or (args.release == bool(args.reason)):
+            print(
+                "Give AUDIT_ID with --reason REF, or --release AUDIT_ID, or --list.",
+                file=sys.stderr,
+            )
+            return 2
+        if args.release:
+            release_hold(store, args.audit_id)
+            print(f"Legal hold lifted: {args.audit_id}")
+        else:
+            set_hold(store, args.audit_id, args.reason)
+            print(f"On legal hold: {args.audit_id} ({args.reason})")
+    except (ProtectionError, OSError) as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    """Archive or delete old audits: 0 done, 1 refused or some files unreadable."""
+    from .protection import ProtectionError, apply_retention
+    from .store import AuditStore
+
+    store = AuditStore(args.audits) if args.audits else AuditStore()
+    try:
+        r = apply_retention(store, args.older_than, args.archive, args.delete, args.dry_run)
+    except (ProtectionError, OSError) as e:
+        print(e, file=sys.stderr)
+        return 1
+    verb = "would be " if args.dry_run else ""
+    done = r.deleted if args.delete else r.archived
+    action = "deleted" if args.delete else f"archived to {args.archive}"
+    for audit_id in done:
+        print(f"{audit_id}: {verb}{action}")
+    for audit_id in r.held:
+        print(f"{audit_id}: on legal hold, kept")
+    for name, why in r.unreadable:
+        print(f"{name}: cannot be read, left as it is ({why})", file=sys.stderr)
+    print(
+        f"{len(done)} audit(s) {verb}{action}; {len(r.held)} on legal hold; {r.kept} newer "
+        f"kept; {len(r.unreadable)} unreadable"
+        + (" (dry run: nothing changed)" if args.dry_run else "")
+    )
+    return 1 if r.unreadable else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,7 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="AUDIT_ID_OR_FILE",
         help="audit ids or files (xlsx and pseudonymised: default every audit in the folder)",
     )
-    p.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="docx")
+    p.add_argument(
+        "--format",
+        choices=sorted(EXPORT_FORMATS),
+        help="default: docx for the audits named, pseudonymised when none is named",
+    )
     p.add_argument(
         "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
     )
@@ -224,6 +301,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
     )
     p.set_defaults(func=_check)
+    p = sub.add_parser("hold", help="put an audit on legal hold (never archived or deleted)")
+    p.add_argument("audit_id", nargs="?", metavar="AUDIT_ID")
+    p.add_argument("--reason", metavar="REF", help="a ticket or case-management reference")
+    p.add_argument("--release", action="store_true", help="lift the audit's hold")
+    p.add_argument("--list", action="store_true", help="list the audits on hold")
+    p.add_argument(
+        "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
+    )
+    p.set_defaults(func=_hold)
+    p = sub.add_parser(
+        "retention", help="archive or delete audits last saved longer ago than a period"
+    )
+    p.add_argument("--older-than", required=True, metavar="PERIOD", help="e.g. 6y, 18m, 400d")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--archive", type=Path, metavar="DIR", help="move them to this folder")
+    how.add_argument("--delete", action="store_true", help="delete them")
+    p.add_argument("--dry-run", action="store_true", help="list what would happen; change nothing")
+    p.add_argument(
+        "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
+    )
+    p.set_defaults(func=_retention)
     return parser
 
 

@@ -121,15 +121,15 @@ class Dashboard:
         self.excel_button = w.Button(
             description="Prepare Excel workbook",
             icon="file-excel-o",
-            button_style="primary",
             layout=w.Layout(width="auto"),
-            tooltip="Builds a workbook of the audits shown, with summary sheets",
+            tooltip="QA team only: a workbook of the audits shown, with names and case ids",
         )
         self.excel_button.on_click(lambda _: self.prepare_excel())
         self.excel = w.HTML()
         self.pseudo_button = w.Button(
             description="Prepare pseudonymised workbook",
             icon="user-secret",
+            button_style="primary",  # the default for anything leaving the QA team
             layout=w.Layout(width="auto"),
             tooltip="For use outside the QA team: no names, free text or case ids; small "
             "counts suppressed",
@@ -144,8 +144,8 @@ class Dashboard:
             [
                 w.HTML("<h2>Download the audits shown</h2>"),
                 self.downloads,
-                w.HBox([self.excel_button, self.excel], layout=w.Layout(align_items="center")),
                 w.HBox([self.pseudo_button, self.pseudo], layout=w.Layout(align_items="center")),
+                w.HBox([self.excel_button, self.excel], layout=w.Layout(align_items="center")),
                 self.grades,
                 self.moderation,
                 self.actions,
@@ -515,7 +515,8 @@ class Dashboard:
         return (
             f'<div class="ab-downloads">{"".join(links)}</div><p class="ab-muted">The files '
             "hold the audits shown, with each template's own grades. They contain personal "
-            "data about children: keep them on the council's systems.</p>"
+            "data about children: QA team only, kept on the council's systems. For anyone "
+            "else, prepare the pseudonymised workbook.</p>"
         )
 
     def workbook(self) -> bytes:
@@ -542,8 +543,28 @@ class Dashboard:
         self.excel_button.disabled = True
         self.excel.value = '<span class="ab-muted" role="status">Preparing the workbook…</span>'
         data = self.workbook()
-        self.excel.value = download_link(data, f"{self._stem()}.xlsx", XLSX, "Excel workbook")
+        problem = self._log("xlsx")
+        self.excel.value = problem or download_link(
+            data, f"{self._stem()}.xlsx", XLSX, "Excel workbook (QA team only)"
+        )
         self.excel_button.disabled = False
+
+    def _log(self, fmt: str) -> str:
+        """Log the export of the audits shown (auditbook.protection); "" when logged, else
+        the error to show instead of the link: an export that is not logged is not offered."""
+        from .protection import log_export
+
+        sel = {**self.selection(), "status": self.status.value}
+        store = AuditStore(self.source or None)
+        try:
+            log_export(fmt, len(self.current.audits), "download", store, selection=sel)
+        except OSError as exc:
+            why = escape(str(exc))
+            return (
+                '<span class="ab-error" role="alert">Not offered: the export log could not '
+                f"be written ({why}).</span>"
+            )
+        return ""
 
     def prepare_pseudonymised(self, key: bytes | None = None) -> None:
         """Build the pseudonymised workbook of the audits shown (auditbook.pseudonymise, with
@@ -558,7 +579,8 @@ class Dashboard:
         else:
             name = f"{self._stem()}-pseudonymised.xlsx"
             text = "Pseudonymised workbook"
-            self.pseudo.value = download_link(T.workbook_bytes(sheets), name, XLSX, text)
+            data = T.workbook_bytes(sheets)
+            self.pseudo.value = self._log("pseudonymised") or download_link(data, name, XLSX, text)
         finally:
             self.pseudo_button.disabled = False
 

@@ -1,0 +1,274 @@
+"""Data-protection controls: legal holds, retention (archive or delete old audits) and the
+log of exports. Described in ``docs/data-protection.md``.
+
+Nothing here adds to the audit record, whose format is strict and versioned: holds live in
+``.holds.json`` in the audits folder, the retention log in ``retention-log.jsonl`` beside the
+audits, and the export log in ``exports-log.jsonl`` in the exports folder (the audits folder's
+parent). The two logs hold no personal data: no case ids, names, teams or free text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .store import AuditStore, AuditStoreError, CorruptAuditFile, Now, check_id, stamp
+
+HOLDS_FILE = ".holds.json"
+RETENTION_LOG = "retention-log.jsonl"
+EXPORT_LOG = "exports-log.jsonl"
+# A reference such as a case-management or legal ticket number, not a sentence: a short code
+# leaves no room for a child's name in the holds file.
+REFERENCE_RULE = "1 to 60 letters, digits, spaces or . _ / -, starting with a letter or digit"
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,59}")
+_PERIOD = re.compile(r"(\d{1,4})([ymd])")
+
+
+class ProtectionError(ValueError):
+    """A hold, retention or export-log request that cannot be carried out, said plainly."""
+
+
+def _user(user: str | None) -> str:
+    if user:
+        return user
+    from .form import current_user  # issue 6 part 5 replaces this with the signed-in user
+
+    return current_user()
+
+
+# ------------------------------------------------------------------------- legal holds
+
+
+def holds(store: AuditStore) -> dict[str, dict]:
+    """The legal holds of the audits folder: audit id → {reference, by, at}."""
+    path = store.root / HOLDS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as e:  # never treat a damaged holds file as "no holds"
+        raise ProtectionError(f"The legal holds file {path} cannot be read ({e}).") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ProtectionError(f"The legal holds file {path} is not a set of holds.")
+    return data
+
+
+@contextlib.contextmanager
+def _holds_locked(store: AuditStore) -> Iterator[None]:
+    store.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(store.root / ".holds.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_holds(store: AuditStore, data: dict) -> None:
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=store.root, prefix=".holds.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, store.root / HOLDS_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def set_hold(
+    store: AuditStore, audit_id: str, reference: str, user: str | None = None, now: Now = None
+) -> dict:
+    """Put an audit on legal hold (it is then never archived or deleted) and return the hold."""
+    check_id(audit_id)
+    if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
+        raise ProtectionError(
+            f"The hold reference must be a ticket or case-management reference: {REFERENCE_RULE}"
+            " (not a name or a sentence)."
+        )
+    if not store.path(audit_id).exists():
+        raise ProtectionError(f"There is no saved audit called {audit_id} in {store.root}.")
+    with _holds_locked(store):
+        data = holds(store)
+        data[audit_id] = {"reference": reference, "by": _user(user), "at": stamp(now)}
+        _write_holds(store, data)
+    return data[audit_id]
+
+
+def release_hold(store: AuditStore, audit_id: str) -> dict:
+    """Lift an audit's legal hold and return the hold that was lifted."""
+    with _holds_locked(store):
+        data = holds(store)
+        if check_id(audit_id) not in data:
+            raise ProtectionError(f"Audit {audit_id} is not on legal hold.")
+        gone = data.pop(audit_id)
+        _write_holds(store, data)
+    return gone
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def parse_period(text: str) -> timedelta:
+    """ "6y", "18m" or "400d" as a time span (a year is 365 days, a month 30, erring long)."""
+    m = _PERIOD.fullmatch(str(text).strip().lower())
+    if not m or int(m[1]) == 0:
+        raise ProtectionError(
+            f"{text!r} is not a retention period: write a number and y, m or d, e.g. 6y, 18m."
+        )
+    n, unit = int(m[1]), m[2]
+    return timedelta(days=n * {"y": 366, "m": 31, "d": 1}[unit])
+
+
+@dataclass
+class RetentionResult:
+    """What retention did (or, in a dry run, would do)."""
+
+    archived: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # file name, why
+    kept: int = 0
+
+
+def log_ref(audit_id: str) -> str:
+    """How the logs name an audit: a one-way digest of its id, never the id with its case."""
+    return "sha256:" + hashlib.sha256(audit_id.encode("utf-8")).hexdigest()[:16]
+
+
+def _append(path: Path, entry: dict) -> None:
+    """Append one JSON line in a single write to a file readable by its owner only."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    line = (json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _companions(store: AuditStore, audit_id: str) -> list[Path]:
+    return [store.root / f"{audit_id}{s}" for s in (".json", ".prev.json")]
+
+
+def apply_retention(
+    store: AuditStore,
+    older_than: str | timedelta,
+    archive: str | Path | None = None,
+    delete: bool = False,
+    dry_run: bool = False,
+    now: Now = None,
+) -> RetentionResult:
+    """Archive (to `archive`) or delete the audits last saved longer ago than `older_than`.
+
+    Audits on legal hold are skipped; unreadable files are reported and left as they are. Each
+    action is a line of `retention-log.jsonl` in the audits folder (not in a dry run).
+    """
+    if (archive is None) == (not delete):
+        raise ProtectionError("Choose one: archive the old audits to a folder, or delete them.")
+    span = older_than if isinstance(older_than, timedelta) else parse_period(older_than)
+    at = stamp(now)
+    cutoff = stamp(datetime.fromisoformat(at[:-1]).replace(tzinfo=timezone.utc) - span)
+    target = Path(archive) if archive is not None else None
+    if target is not None and target.resolve() == store.root.resolve():
+        raise ProtectionError("The archive folder must not be the audits folder itself.")
+    on_hold = holds(store)
+    result = RetentionResult()
+    for path in store.files():
+        try:
+            record = store.read(path)
+        except (AuditStoreError, OSError) as e:
+            reason = e.reason if isinstance(e, CorruptAuditFile) else str(e)
+            result.unreadable.append((path.name, reason))
+            continue
+        audit_id = record["id"]
+        if record["saved"]["at"] >= cutoff:
+            result.kept += 1
+            continue
+        entry = {
+            "at": at,
+            "audit": log_ref(audit_id),
+            "rubric": record["rubric"]["id"],
+            "status": record["status"],
+            "saved_month": record["saved"]["at"][:7],
+            "older_than": str(older_than),
+        }
+        if audit_id in on_hold:
+            result.held.append(audit_id)
+            if not dry_run:
+                _append(store.root / RETENTION_LOG, {**entry, "action": "skipped-held"})
+            continue
+        if dry_run:
+            (result.deleted if delete else result.archived).append(audit_id)
+            continue
+        with store._locked(audit_id):  # no save can land half-way through the move
+            if target is not None:
+                target.mkdir(mode=0o700, parents=True, exist_ok=True)
+                for src in _companions(store, audit_id):
+                    if src.exists():
+                        shutil.move(src, target / src.name)
+                result.archived.append(audit_id)
+                action = "archived"
+            else:
+                for src in _companions(store, audit_id):
+                    src.unlink(missing_ok=True)
+                result.deleted.append(audit_id)
+                action = "deleted"
+            (store.root / f"{audit_id}.lock").unlink(missing_ok=True)
+        _append(store.root / RETENTION_LOG, {**entry, "action": action})
+    return result
+
+
+# ---------------------------------------------------------------------------- export log
+
+
+def export_log_path(store: AuditStore | None = None) -> Path:
+    """`exports-log.jsonl` in the exports folder: the audits folder's parent."""
+    return (store or AuditStore()).root.parent / EXPORT_LOG
+
+
+def log_export(
+    fmt: str,
+    audits: Iterable[str] | int | str,
+    where: str | Path,
+    store: AuditStore | None = None,
+    selection: dict | None = None,
+    user: str | None = None,
+    now: Now = None,
+) -> dict:
+    """Record one export: when, who, what (audit ids, a count, or "all"), format and where.
+
+    `selection` holds the dashboard's filters (template, team, dates, status), never a case.
+    Raises OSError if the log cannot be written: callers then do not offer the export.
+    """
+    if isinstance(audits, (int, str)):
+        what = audits
+    else:
+        what = [check_id(a) for a in audits]
+    entry = {"at": stamp(now), "by": _user(user), "format": fmt, "audits": what}
+    entry["where"] = str(where)
+    if selection:
+        entry["selection"] = {k: None if v is None else str(v) for k, v in selection.items()}
+    _append(export_log_path(store), entry)
+    return entry
+
+
+def read_log(path: str | Path) -> list[dict]:
+    """The entries of a JSON-lines log (the export log or the retention log)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
