@@ -239,12 +239,14 @@ def _retention(args: argparse.Namespace) -> int:
         print(f"{audit_id}: on legal hold, kept")
     for name, why in r.unreadable:
         print(f"{name}: cannot be read, left as it is ({why})", file=sys.stderr)
+    for audit_id, why in r.refused:
+        print(f"{audit_id}: left as it is ({why})", file=sys.stderr)
     print(
         f"{len(done)} audit(s) {verb}{action}; {len(r.held)} on legal hold; {r.kept} newer "
         f"kept; {len(r.unreadable)} unreadable"
         + (" (dry run: nothing changed)" if args.dry_run else "")
     )
-    return 1 if r.unreadable else 0
+    return 1 if r.unreadable or r.refused else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -140,6 +140,7 @@ class RetentionResult:
     deleted: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # file name, why
+    refused: list[tuple[str, str]] = field(default_factory=list)  # audit id, why it stayed
     kept: int = 0
 
 
@@ -215,7 +216,14 @@ def apply_retention(
             (result.deleted if delete else result.archived).append(audit_id)
             continue
         with store._locked(audit_id):  # no save can land half-way through the move
+            if audit_id in holds(store):  # put on hold since the run began
+                result.held.append(audit_id)
+                continue
             if target is not None:
+                clash = [s.name for s in _companions(store, audit_id) if (target / s.name).exists()]
+                if clash:
+                    result.refused.append((audit_id, f"{clash[0]} is already in the archive"))
+                    continue
                 target.mkdir(mode=0o700, parents=True, exist_ok=True)
                 for src in _companions(store, audit_id):
                     if src.exists():

@@ -118,6 +118,15 @@ def test_delete_skips_held_audits(aud):
     no_personal_data(aud.root / HOLDS_FILE)
 
 
+def test_archive_never_overwrites_a_file_already_archived(aud, tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "old1.prev.json").write_text("earlier archive", encoding="utf-8")
+    r = apply_retention(aud, "6y", archive=archive, now=NOW)
+    assert r.archived == ["old2"] and r.refused[0][0] == "old1"
+    assert aud.load("old1") and (archive / "old1.prev.json").read_text() == "earlier archive"
+
+
 def test_retention_refuses_unclear_requests(aud, tmp_path):
     with pytest.raises(ProtectionError):
         apply_retention(aud, "6y", now=NOW)  # neither archive nor delete
