@@ -41,8 +41,10 @@ def frames(folder, library):
 
 
 @pytest.fixture
-def page(frames, library) -> Dashboard:
-    return Dashboard(frames, {k: r.title for k, r in library.rubrics.items()})
+def page(frames, library, folder) -> Dashboard:
+    # source: the audits folder, so the export log goes beside it, not into the project.
+    titles = {k: r.title for k, r in library.rubrics.items()}
+    return Dashboard(frames, titles, source=str(folder))
 
 
 def cards(page: Dashboard) -> dict[str, str]:
