@@ -7,6 +7,7 @@ records the line of each of its entries so that errors can point at the file.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import yaml
@@ -50,6 +51,11 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):  # "? [a, b]": a list or mapping cannot be a key
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                "found a list or mapping used as a key", key_node.start_mark,
+            )  # fmt: skip
         if isinstance(key, (int, float, bool)) or key is None:
             # YAML 1.1 reads yes/no/on/off as booleans; as a key the author meant text.
             key = key_node.value
@@ -74,7 +80,12 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 
 def load(text: str) -> Any:
     """Parse YAML text into plain values with line information; raises yaml.YAMLError."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except RecursionError:  # PyYAML recurses once per level: "[[[[…" thousands deep
+        raise yaml.YAMLError("lists or mappings are nested too deeply") from None
+    except ValueError as e:  # a number of more than 4,300 digits
+        raise yaml.YAMLError(f"a value cannot be read ({e})") from None
 
 
 def line_of(data: Any, path: tuple) -> int | None:
