@@ -36,6 +36,7 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _HASH = re.compile(r"sha256:[0-9a-f]{64}")
 _STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # The final, committing rename. Tests replace it to simulate a crash just before it happens.
 _replace = os.replace
@@ -316,6 +317,8 @@ class AuditStore:
             raise CorruptAuditFile(path, "it is not UTF-8 text") from None
         except ValueError as e:
             raise CorruptAuditFile(path, f"it is not valid JSON ({e})") from None
+        except RecursionError:  # json recurses once per level: "[[[[…" thousands deep
+            raise CorruptAuditFile(path, "it nests lists or objects too deeply") from None
         if not isinstance(record, dict):
             what = "a list" if isinstance(record, list) else "a single value"
             raise CorruptAuditFile(path, f"it holds {what}, not an audit record")
@@ -385,7 +388,14 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 overflows to infinity without passing parse_constant
+        raise ValueError(f"{text[:20]} is not a number JSON allows")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def _loads(text: str):
@@ -514,7 +524,12 @@ def _short(value: object) -> str:
 
 def _json_problems(where: str, value: object) -> list[str]:
     """Where `value` is not plain JSON (text, numbers, true/false, null, lists, objects)."""
-    if value is None or isinstance(value, (str, bool, int)):
+    if isinstance(value, str):
+        # A lone surrogate (possible in text from a browser) cannot be written as UTF-8.
+        if value.isascii() or not _SURROGATE.search(value):
+            return []
+        return [f"{where}: the text holds a character that cannot be saved; retype it"]
+    if value is None or isinstance(value, (bool, int)):
         return []
     if isinstance(value, float):
         return [] if math.isfinite(value) else [f"{where}: {value} is not a number JSON allows"]
