@@ -218,7 +218,10 @@ class AuditStore:
         someone else since `record` was loaded (StaleAuditError), if the file on disk is
         corrupt, or if the history was changed rather than appended to.
         """
-        problems = validate_record(record)
+        try:
+            problems = validate_record(record)
+        except RecursionError:  # answers nested hundreds deep, e.g. read from a crafted file
+            problems = ["answers: lists or objects are nested too deeply"]
         if problems:
             raise AuditStoreError(
                 "This audit was not saved because the record has problems: " + "; ".join(problems),

@@ -422,6 +422,22 @@ def test_overflowing_numbers_and_deep_nesting_are_refused_as_corrupt(hostile_sto
             hostile_store.load("h1")
 
 
+def test_a_loaded_audit_nested_hundreds_deep_is_refused_on_save(tmp_path, example_rubric):
+    # json reads 900 levels, but checking the answers before a save recursed past Python's
+    # limit: RecursionError instead of a refusal, before the fix.
+    store = AuditStore(tmp_path)
+    store.create(example_rubric, "SW-01", audit_id="d1", now=T0)
+    path = store.path("d1")
+    deep = "[" * 900 + "]" * 900
+    path.write_text(path.read_text("utf-8").replace('"answers": {}', f'"answers": {{"x": {deep}}}'))
+    before = path.read_bytes()
+    record = store.load("d1")
+    COUNTS["audit:hand-made hostile"] += 1
+    with pytest.raises(AuditStoreError, match="nested too deeply"):
+        store.save(record, "SW-01")
+    assert path.read_bytes() == before
+
+
 # ------------------------------------------------------------------------- round trips
 
 
