@@ -14,6 +14,33 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+# Kernels of closed pages: Voilà 0.5's page asks for its kernel's shutdown on close, but the
+# request is refused for want of an XSRF token (voila#1458), so idle kernels with no page
+# connected are culled instead. An open page keeps its websocket and is never culled
+# (cull_connected stays False), so an auditor who pauses over a case is not cut off; a page
+# whose connection has dropped for longer than this loses its kernel (drafts autosave).
+CULL_IDLE_TIMEOUT = 900  # seconds
+CULL_INTERVAL = 60  # seconds
+
+
+def lockdown_args(
+    cull_idle_timeout: float = CULL_IDLE_TIMEOUT, cull_interval: float = CULL_INTERVAL
+) -> list[str]:
+    """Voilà settings that serve the app notebooks and nothing else (docs/deploy.md)."""
+    return [
+        "--no-browser",
+        # Auditors see a short error, never a traceback that may quote case data.
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        # /voila/files/ serves no file at all (Voilà's default serves images under the root).
+        "--VoilaConfiguration.file_denylist=.*",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout:g}",
+        f"--MappingKernelManager.cull_interval={cull_interval:g}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+    ]
+
+
 # Debian's chromium: Playwright's own browser download is not reachable from CI.
 CHROMIUM = os.environ.get("AUDITBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,7 +59,11 @@ CHROMIUM_ARGS = [
 
 
 def voila_command(
-    notebook: str | Path, port: int, ip: str = "127.0.0.1", extra: Sequence[str] = ()
+    notebook: str | Path,
+    port: int,
+    ip: str = "127.0.0.1",
+    extra: Sequence[str] = (),
+    cull: tuple[float, float] = (CULL_IDLE_TIMEOUT, CULL_INTERVAL),
 ) -> list[str]:
     """Voilà serving `notebook` (a file, or a folder for /voila/render/<name>.ipynb) on ip:port."""
     return [
@@ -40,11 +71,9 @@ def voila_command(
         "-m",
         "voila",
         str(notebook),
-        "--no-browser",
         f"--Voila.ip={ip}",
         f"--port={port}",
-        # Auditors see a short error, never a traceback that may quote case data.
-        "--show_tracebacks=False",
+        *lockdown_args(*cull),
         # A kernel per notebook runs ahead of the first visit, so pages open in about a second.
         "--preheat_kernel=True",
         *extra,
@@ -69,13 +98,14 @@ class VoilaProcess:
         env: dict | None = None,
         extra: Sequence[str] = (),
         timeout: float = 60,
+        cull: tuple[float, float] = (CULL_IDLE_TIMEOUT, CULL_INTERVAL),
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(log)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                voila_command(notebook, self.port, extra=extra),
+                voila_command(notebook, self.port, extra=extra, cull=cull),
                 cwd=cwd,
                 env={**os.environ, **(env or {})},
                 stdin=subprocess.DEVNULL,
@@ -143,8 +173,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m auditbook.serve", description=main.__doc__)
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--notebook", default=default_notebook())
+    parser.add_argument(
+        "--ip",
+        default=os.environ.get("AUDITBOOK_IP", "127.0.0.1"),
+        help="address to listen on (default 127.0.0.1, or $AUDITBOOK_IP)",
+    )
     args = parser.parse_args(argv)
-    cmd = voila_command(args.notebook, args.port)
+    cmd = voila_command(args.notebook, args.port, ip=args.ip)
     os.execvp(cmd[0], cmd)
 
 

@@ -1,0 +1,223 @@
+"""Voilà as shipped: every route refuses saved audits and notebook sources, no tracebacks,
+loopback only, and the kernels of closed pages go away (docs/deploy.md)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import pytest
+
+from auditbook.demo import generate
+from auditbook.serve import VoilaProcess
+
+from .conftest import ROOT, START_TIMEOUT
+
+pytestmark = pytest.mark.browser
+DECOY = "DECOY-EXPORT-7f3a9c"  # text in a file beside the audits, where exports are written
+SOURCE = "audit_app(audits=audits)"  # a line of audit.ipynb's source
+
+
+def fetch(url: str, timeout: float = 60) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def kernels(server: VoilaProcess) -> int:
+    """Kernel processes the server has running (Voilà has no kernel list route)."""
+    count = 0
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:  # a culled kernel may be exiting, or a zombie until the server reaps it
+            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
+                count += 1
+        except psutil.Error:
+            pass
+    return count
+
+
+def notebook(path: Path, *cells: str) -> None:
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"c{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": src,
+            }
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """The project's layout in a temporary folder: notebooks/ beside exports/audits/."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    generate(root / "exports" / "audits", n=2, seed=3)
+    (root / "exports" / "decoy.json").write_text(json.dumps({"note": DECOY}), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def shipped(project, tmp_path_factory):
+    log = tmp_path_factory.mktemp("lockdown") / "voila.log"
+    with VoilaProcess(
+        project / "notebooks",
+        log,
+        cwd=ROOT,
+        env={"AUDITBOOK_AUDITS": str(project / "exports" / "audits")},
+        timeout=START_TIMEOUT,
+    ) as server:
+        yield server
+
+
+def routes(project: Path) -> list[str]:
+    audits = sorted((project / "exports" / "audits").glob("*.json"))
+    assert audits, "the synthetic audits were not written"
+    targets = [
+        *[f"exports/audits/{a.name}" for a in audits],
+        "exports/decoy.json",
+        "exports/audits",
+        "exports",
+    ]
+    absolute = [str(a) for a in audits] + [str(project / "exports" / "decoy.json")]
+    prefixes = [
+        "/voila/files/",
+        "/files/",
+        "/voila/render/",
+        "/voila/tree/",
+        "/tree/",
+        "/notebooks/",
+        "/voila/api/contents/",
+        "/api/contents/",
+        "/voila/static/",
+        "/static/",
+        "/voila/templates/",
+        "/voila/labextensions/",
+        "/voila/api/themes/",
+        "/view/",
+        "/edit/",
+        "/",
+    ]
+    ups = ["../", "%2e%2e/", "..%2f"]
+    urls = []
+    for prefix in prefixes:
+        for target in targets:
+            for up in ups:
+                urls.append(prefix + up + target)
+            urls.append(prefix + target)
+        for path in absolute:
+            urls.append(prefix + path.lstrip("/"))
+            urls.append(prefix + "/" + path.lstrip("/"))
+        # The notebook sources, by name.
+        urls += [prefix + "audit.ipynb", prefix + "audit.ipynb?content=1&format=text"]
+    urls += [
+        "/voila/api/contents",
+        "/voila/api/contents/?content=1",
+        "/api/contents",
+        "/api/kernels",
+        "/api/sessions",
+        "/tree",
+        "/voila/tree",
+        "/voila/files/",
+    ]
+    return urls
+
+
+def test_no_route_gives_out_audits_exports_or_sources(shipped, project):
+    audits = sorted((project / "exports" / "audits").glob("*.json"))
+    secrets = {a.name: a.read_text(encoding="utf-8")[:120] for a in audits}
+    secrets["decoy"] = DECOY
+    urls = routes(project)
+    exposed, statuses = [], {}
+    for path in urls:
+        status, body = fetch(shipped.url + path, timeout=20)
+        statuses[status] = statuses.get(status, 0) + 1
+        text = body.decode("utf-8", errors="replace")
+        leaks = [name for name, secret in secrets.items() if secret in text]
+        if SOURCE in text:
+            leaks.append("audit.ipynb source")
+        if leaks:
+            exposed.append((path, status, leaks))
+    print(f"URLs tried: {len(urls)}; statuses: {statuses}; exposed: {len(exposed)}")
+    assert not exposed, exposed
+    assert kernels(shipped) <= 8, "the traversal requests started kernels"
+
+
+def test_rendered_app_has_no_notebook_source(shipped):
+    status, body = fetch(shipped.render_url("audit.ipynb"))
+    assert status == 200
+    assert SOURCE not in body.decode("utf-8")
+
+
+def test_contents_api_lists_notebooks_without_their_content(shipped):
+    status, body = fetch(shipped.url + "/voila/api/contents/audit.ipynb?content=1")
+    assert status == 200
+    assert json.loads(body)["content"] is None
+
+
+def test_listens_on_loopback_only(shipped):
+    listening = [
+        c.laddr
+        for c in psutil.Process(shipped.process.pid).net_connections(kind="inet")
+        if c.status == psutil.CONN_LISTEN
+    ]
+    assert listening, "Voilà listens on no address"
+    assert {addr.ip for addr in listening} == {"127.0.0.1"}, listening
+
+
+@pytest.fixture(scope="module")
+def culling(tmp_path_factory):
+    """Voilà as shipped over two small notebooks, culling after 2 s idle, checked each second."""
+    folder = tmp_path_factory.mktemp("culled")
+    notebook(
+        folder / "fails.ipynb",
+        "def read_case():\n    raise ValueError('CASE-DETAIL-in-traceback')\n",
+        "read_case()",
+    )
+    notebook(folder / "visit.ipynb", "print('visited')")
+    log = tmp_path_factory.mktemp("culling") / "voila.log"
+    with VoilaProcess(folder, log, cwd=ROOT, timeout=START_TIMEOUT, cull=(2, 1)) as server:
+        yield server
+
+
+def test_an_error_shows_no_traceback(culling):
+    status, body = fetch(culling.render_url("fails.ipynb"))
+    text = body.decode("utf-8")
+    assert "CASE-DETAIL-in-traceback" not in text
+    assert "Traceback" not in text and "read_case" not in text
+    assert "error" in text.lower()  # a short message says something went wrong
+
+
+def test_fifty_visits_leave_no_fifty_kernels(culling):
+    # Plain HTTP renders: each runs the notebook in its own kernel server-side, as a page
+    # visit does, and never connects a websocket, like a page that has been closed.
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        results = list(pool.map(lambda _: fetch(culling.render_url("visit.ipynb")), range(50)))
+    assert all(status == 200 and b"visited" in body for status, body in results)
+    print(f"50 visits in {time.monotonic() - start:.1f} s; kernels after: {kernels(culling)}")
+    deadline = time.monotonic() + 45
+    while kernels(culling) > 4 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = kernels(culling)
+    print(f"kernels running {time.monotonic() - start:.1f} s after the first visit: {left}")
+    assert left <= 4  # one preheated kernel per notebook, and at most two more

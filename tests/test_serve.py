@@ -1,0 +1,39 @@
+"""The Voilà command line as shipped: locked down (docs/deploy.md)."""
+
+from __future__ import annotations
+
+from auditbook import serve
+
+
+def test_command_is_locked_down():
+    cmd = serve.voila_command("notebooks", 8866)
+    assert "--Voila.ip=127.0.0.1" in cmd
+    assert "--no-browser" in cmd
+    assert "--show_tracebacks=False" in cmd
+    assert "--strip_sources=True" in cmd
+    assert "--VoilaConfiguration.file_denylist=.*" in cmd
+    assert "--MappingKernelManager.cull_idle_timeout=900" in cmd
+    assert "--MappingKernelManager.cull_connected=False" in cmd
+
+
+def test_each_setting_given_once_so_voila_starts():
+    # traitlets refuses a setting given twice on the command line.
+    cmd = serve.voila_command("notebooks", 8866, cull=(2, 1))
+    names = [arg.split("=")[0] for arg in cmd if arg.startswith("--")]
+    assert len(names) == len(set(names))
+    assert "--MappingKernelManager.cull_idle_timeout=2" in cmd
+
+
+def test_main_binds_loopback_unless_told(monkeypatch):
+    ran = []
+    monkeypatch.setattr(serve.os, "execvp", lambda prog, cmd: ran.append(cmd))
+    monkeypatch.delenv("AUDITBOOK_IP", raising=False)
+    serve.main(["--notebook", "notebooks/audit.ipynb"])
+    monkeypatch.setenv("AUDITBOOK_IP", "10.0.0.5")
+    serve.main(["--notebook", "notebooks/audit.ipynb"])
+    serve.main(["--notebook", "notebooks/audit.ipynb", "--ip", "0.0.0.0"])
+    assert [next(a for a in cmd if a.startswith("--Voila.ip=")) for cmd in ran] == [
+        "--Voila.ip=127.0.0.1",
+        "--Voila.ip=10.0.0.5",
+        "--Voila.ip=0.0.0.0",
+    ]
