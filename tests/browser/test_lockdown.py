@@ -186,7 +186,8 @@ def test_listens_on_loopback_only(shipped):
 
 @pytest.fixture(scope="module")
 def culling(tmp_path_factory):
-    """Voilà as shipped over two small notebooks, culling after 2 s idle, checked each second."""
+    """Voilà as shipped over two small notebooks, culling after 5 s idle, checked each second
+    (long enough that a kernel starting under a loaded CI machine is not culled first)."""
     folder = tmp_path_factory.mktemp("culled")
     notebook(
         folder / "fails.ipynb",
@@ -195,7 +196,7 @@ def culling(tmp_path_factory):
     )
     notebook(folder / "visit.ipynb", "print('visited')")
     log = tmp_path_factory.mktemp("culling") / "voila.log"
-    with VoilaProcess(folder, log, cwd=ROOT, timeout=START_TIMEOUT, cull=(2, 1)) as server:
+    with VoilaProcess(folder, log, cwd=ROOT, timeout=START_TIMEOUT, cull=(5, 1)) as server:
         yield server
 
 
