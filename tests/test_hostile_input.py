@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from auditbook import answers as A
 from auditbook.form import AuditForm
@@ -52,6 +54,10 @@ FAST = settings(
     derandomize=not os.environ.get("AUDITBOOK_EXPLORE"),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
+
+# Hypothesis caches what it learns (.hypothesis/) in the working folder, the project's:
+# keep it in the system's temporary folder instead.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "auditbook-hypothesis")
 
 COUNTS: Counter = Counter()  # inputs tried and outcomes, by kind
 OVERSIZED: dict = {}  # what each oversized input did
