@@ -322,3 +322,21 @@ def test_completed_actions_survive_open_and_save(name, store):
     on_disk = json.loads(store.path(form.audit_id).read_text(encoding="utf-8"))
     assert on_disk["answers"][table.id][0]["completed"] == "2026-07-01"
     assert "completed" not in on_disk["answers"][table.id][1], "open rows gain no empty key"
+
+
+def test_the_authenticated_hub_user_is_recorded_not_a_typed_name(monkeypatch, store):
+    from auditbook.form import current_user
+
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.setenv("AUDITBOOK_USER", "AU-01")
+    assert current_user() == "AU-01"
+    # Under JupyterHub the hub's authenticated name wins over anything set by hand.
+    monkeypatch.setenv("JUPYTERHUB_USER", "qa.officer")
+    assert current_user() == "qa.officer"
+    r = rubric("practice-learning-review")
+    form = AuditForm(r, store, autosave_delay=None)
+    form.data = {"team": "Team A"}
+    assert form.save()
+    saved = store.load(form.audit_id)
+    assert saved["saved"]["by"] == "qa.officer"
+    assert {h["by"] for h in saved["history"]} == {"qa.officer"}
