@@ -1,0 +1,111 @@
+"""The app on an existing Jupyter server through Voilà's server extension (as JupyterHub runs
+each user's server): signed-in users get the page, anyone else is sent to log in, and the
+audits folder, kept outside the server's root, is not served."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from auditbook.demo import generate
+from auditbook.serve import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "test-token-not-a-secret"
+START_TIMEOUT = 90
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url: str, token: str | None = None, timeout: float = 90) -> tuple[int, bytes]:
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"token {token}")
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.fixture(scope="module")
+def jupyter_server(tmp_path_factory):
+    audits = tmp_path_factory.mktemp("shared-audits")
+    generate(audits, n=2, seed=9)
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("jupyter") / "server.log", "w+")  # noqa: SIM115
+    command = [
+        sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--IdentityProvider.token={TOKEN}",
+    ]  # fmt: skip
+    env = {**os.environ, "AUDITBOOK_AUDITS": str(audits), "JUPYTERHUB_USER": "qa.officer"}
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            status, _ = get(url + "/api/status", TOKEN, timeout=2)
+            if status == 200:
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            log.seek(0)
+            pytest.fail(f"Jupyter server did not start on {url}:\n{log.read()}", pytrace=False)
+        time.sleep(0.5)
+    yield url, audits
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_signed_in_user_gets_the_app_at_voila_render(jupyter_server):
+    url, audits = jupyter_server
+    status, body = get(url + "/voila/render/audit.ipynb", TOKEN)
+    assert status == 200
+    page = body.decode("utf-8")
+    assert "application/vnd.jupyter.widget-view+json" in page
+    assert "Case file audits" in page
+
+
+def test_anyone_else_is_sent_to_log_in(jupyter_server):
+    url, _ = jupyter_server
+    status, body = get(url + "/voila/render/audit.ipynb")
+    assert status in (302, 403)
+    assert b"widget-view" not in body
+
+
+def test_the_shared_audits_folder_is_not_served(jupyter_server):
+    url, audits = jupyter_server
+    audit = sorted(audits.glob("demo-*.json"))[0]
+    secret = audit.read_bytes()[:200]
+    tried = 0
+    for path in (
+        f"/files/{audit}",
+        f"/files/../{audits.name}/{audit.name}",
+        f"/api/contents/{audit}",
+        f"/api/contents/..%2f{audits.name}%2f{audit.name}",
+        f"/voila/files/{audit}",
+        f"/voila/render/../{audit.name}",
+    ):
+        status, body = get(url + path, TOKEN)
+        tried += 1
+        assert secret not in body, path
+        assert status != 200 or b'"content"' not in body, path
+    assert tried == 6
