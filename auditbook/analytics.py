@@ -170,7 +170,6 @@ class _Plan:
     safety: str | None
     rows: list[tuple]  # (section id, section title, item, moderator item id or None)
     actions: list[Actions]
-    items: dict[str, object]
     band_labels: dict[str, str]
     row_keys: list[tuple] = field(default_factory=list)  # (section id, item id, moderator id)
     # Filled while reading: which audits (row numbers of the audits frame) use this rubric,
@@ -202,7 +201,6 @@ def _plan(rubric: Rubric) -> _Plan:
         safety=rules.safety[0] if rules.safety else None,
         rows=rows,
         actions=[it for _, it in rubric.items() if isinstance(it, Actions)],
-        items={it.id: it for _, it in rubric.items()},
         row_keys=[(sid, item.id, mod) for sid, _, item, mod in rows],
         band_labels={
             o.key: o.label for o in getattr(rubric.item(rules.fields.age_band), "options", [])
