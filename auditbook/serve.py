@@ -41,6 +41,24 @@ def lockdown_args(
     ]
 
 
+def extension_args(
+    cull_idle_timeout: float = CULL_IDLE_TIMEOUT, cull_interval: float = CULL_INTERVAL
+) -> list[str]:
+    """The same lockdown for Voilà as a Jupyter server extension, as each JupyterHub user's
+    server runs it (deploy/jupyterhub_config.py): Jupyter server command-line settings."""
+    return [
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.file_denylist=.*",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout:g}",
+        f"--MappingKernelManager.cull_interval={cull_interval:g}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+        # Auditors need the app's pages, not a shell on the server.
+        "--ServerApp.terminals_enabled=False",
+    ]
+
+
 # Debian's chromium: Playwright's own browser download is not reachable from CI.
 CHROMIUM = os.environ.get("AUDITBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
