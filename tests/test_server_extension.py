@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from auditbook.demo import generate
-from auditbook.serve import free_port
+from auditbook.serve import extension_args, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token-not-a-secret"
@@ -49,6 +49,7 @@ def jupyter_server(tmp_path_factory):
         sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
         f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--IdentityProvider.token={TOKEN}",
+        *extension_args(),  # as deploy/jupyterhub_config.py gives each user's server
     ]  # fmt: skip
     env = {**os.environ, "AUDITBOOK_AUDITS": str(audits), "JUPYTERHUB_USER": "qa.officer"}
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
