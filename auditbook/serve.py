@@ -1,4 +1,4 @@
-"""Running Voilà: the command line, and a server process the tests and benchmarks share."""
+"""Running Voilà: the command line, and the server processes the tests and benchmarks share."""
 
 from __future__ import annotations
 
@@ -105,7 +105,81 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class VoilaProcess:
+class ServerProcess:
+    """A server started in its own process group, waited for until `url` + `probe` answers;
+    `with` stops it and anything it started (kernels, a proxy, users' servers)."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        log: Path,
+        url: str,
+        probe: str = "/",
+        cwd: str | Path = ".",
+        env: dict | None = None,
+        timeout: float = 60,
+        name: str = "The server",
+        stop_timeout: float = 15,
+    ):
+        self.url, self.log, self.name, self.stop_timeout = url, Path(log), name, stop_timeout
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                list(command),
+                cwd=cwd,
+                env={**os.environ, **(env or {})},
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait(self.url + probe, timeout)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def _wait(self, probe: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with code {self.process.returncode} before "
+                    f"answering:\n{self.output()}"
+                )
+            try:
+                with urllib.request.urlopen(probe, timeout=2):
+                    return
+            except (urllib.error.URLError, OSError):
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        f"{self.name} did not answer on {probe} within {timeout} s:\n"
+                        f"{self.output()}"
+                    ) from None
+                time.sleep(0.25)
+
+    def stop(self) -> None:
+        proc = self.process
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        # Kernels live in the server's own process group: end any it left behind.
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class VoilaProcess(ServerProcess):
     """Voilà started in its own process group on a free loopback port; `with` stops it."""
 
     def __init__(
@@ -119,66 +193,19 @@ class VoilaProcess:
         cull: tuple[float, float] = (CULL_IDLE_TIMEOUT, CULL_INTERVAL),
     ):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(log)
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
-                voila_command(notebook, self.port, extra=extra, cull=cull),
-                cwd=cwd,
-                env={**os.environ, **(env or {})},
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self._wait(timeout)
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+        super().__init__(
+            voila_command(notebook, self.port, extra=extra, cull=cull),
+            log,
+            f"http://127.0.0.1:{self.port}",
+            cwd=cwd,
+            env=env,
+            timeout=timeout,
+            name="Voilà",
+        )
 
     def render_url(self, notebook: str) -> str:
         """The page a person opens for `notebook` in tree mode, e.g. "guidance.ipynb"."""
         return f"{self.url}/voila/render/{notebook}"
-
-    def _wait(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Voilà exited with code {self.process.returncode} before "
-                    f"answering:\n{self.output()}"
-                )
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=2):
-                    return
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(
-                        f"Voilà did not answer on {self.url} within {timeout} s:\n{self.output()}"
-                    ) from None
-                time.sleep(0.25)
-
-    def stop(self) -> None:
-        proc = self.process
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        # Kernels live in the server's own process group: end any it left behind.
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def __enter__(self) -> VoilaProcess:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def default_notebook() -> str:

@@ -4,10 +4,7 @@ audits folder, kept outside the server's root, is not served."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -15,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from auditbook.demo import generate
-from auditbook.serve import extension_args, free_port
+from auditbook.serve import ServerProcess, extension_args, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token-not-a-secret"
@@ -44,36 +41,27 @@ def jupyter_server(tmp_path_factory):
     audits = tmp_path_factory.mktemp("shared-audits")
     generate(audits, n=2, seed=9)
     port = free_port()
-    log = open(tmp_path_factory.mktemp("jupyter") / "server.log", "w+")  # noqa: SIM115
     command = [
         sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
         f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--IdentityProvider.token={TOKEN}",
         *extension_args(),  # as deploy/jupyterhub_config.py gives each user's server
     ]  # fmt: skip
-    env = {**os.environ, "AUDITBOOK_AUDITS": str(audits), "JUPYTERHUB_USER": "qa.officer"}
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            status, _ = get(url + "/api/status", TOKEN, timeout=2)
-            if status == 200:
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            log.seek(0)
-            pytest.fail(f"Jupyter server did not start on {url}:\n{log.read()}", pytrace=False)
-        time.sleep(0.5)
-    yield url, audits
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        server = ServerProcess(
+            command,
+            tmp_path_factory.mktemp("jupyter") / "server.log",
+            f"http://127.0.0.1:{port}",
+            probe="/login",  # answers before signing in
+            cwd=ROOT,
+            env={"AUDITBOOK_AUDITS": str(audits), "JUPYTERHUB_USER": "qa.officer"},
+            timeout=START_TIMEOUT,
+            name="Jupyter server",
+        )
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    with server:
+        yield server.url, audits
 
 
 def test_signed_in_user_gets_the_app_at_voila_render(jupyter_server):

@@ -11,18 +11,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from auditbook.serve import free_port
+from auditbook.serve import ServerProcess, free_port
 
 from .conftest import ROOT, wait_for_widgets
 from .test_audit_page import PLR, choose_audit, type_into
@@ -61,23 +57,6 @@ if os.geteuid() == 0:  # CI runs as root; the shipped file leaves Jupyter's refu
 """
 
 
-class Hub:
-    def __init__(self, url: str, state: Path, audits: Path, process: subprocess.Popen, log: Path):
-        self.url, self.state, self.audits = url, state, audits
-        self.process, self.log = process, log
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def answered(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     if not os.access(PROXY, os.X_OK):
@@ -104,39 +83,31 @@ def hub(tmp_path_factory):
         encoding="utf-8",
     )
     env = {
-        **os.environ,
         "AUDITBOOK_HOME": str(ROOT),
         "AUDITBOOK_AUDITS": str(audits),
         "AUDITBOOK_HUB_STATE": str(state),
         "AUDITBOOK_HUB_USERS": str(users),
     }
-    log = work / "hub.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
+    try:
+        server = ServerProcess(
             [sys.executable, "-m", "jupyterhub", "-f", str(config)],
-            cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    server = Hub(f"http://127.0.0.1:{port}", state, audits, process, log)
-    deadline = time.monotonic() + START_TIMEOUT
-    while not answered(server.url + "/hub/api"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
-            pytest.fail(f"JupyterHub did not start:\n{server.output()}", pytrace=False)
-        time.sleep(0.5)
-    yield server
-    process.terminate()  # the hub stops the proxy and the users' servers on its way out
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # anything left in its process group
-    except ProcessLookupError:
-        pass
+            work / "hub.log",
+            f"http://127.0.0.1:{port}",
+            probe="/hub/api",
+            cwd=work,
+            env=env,
+            timeout=START_TIMEOUT,
+            name="JupyterHub",
+            stop_timeout=30,  # the hub stops the proxy and the users' servers on its way out
+        )
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    server.state, server.audits = state, audits
+    with server:
+        yield server
 
 
-def sign_in(browser, hub: Hub, name: str, password: str):
+def sign_in(browser, hub: ServerProcess, name: str, password: str):
     """A person's own browser: sign in at the hub and land on the app in their own server."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(30_000)
