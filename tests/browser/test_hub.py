@@ -123,6 +123,14 @@ def sign_in(browser, hub: ServerProcess, name: str, password: str):
     return context, page
 
 
+def resume(page, audit_id: str) -> None:
+    """Back to the landing page, fresh from the shared folder, and open the audit."""
+    page.reload()
+    wait_for_widgets(page, ".ab-app")
+    choose_audit(page, audit_id)
+    page.get_by_role("button", name="Resume").click()
+
+
 def audit_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.json") if not p.name.endswith(".prev.json"))
 
@@ -147,10 +155,7 @@ def test_two_signed_in_users_one_audit_second_save_refused(browser, hub):
         assert record["saved"]["by"] == "alice.auditor"
 
         # Bob, in his own server, finds it in the shared folder and opens it.
-        bob.reload()
-        wait_for_widgets(bob, ".ab-app")
-        choose_audit(bob, record["id"])
-        bob.get_by_role("button", name="Resume").click()
+        resume(bob, record["id"])
         expect(bob.get_by_label("ID Number", exact=True)).to_have_value("C-HUB-1")
 
         # Alice saves a change; Bob, still on the copy he opened, cannot overwrite it.
@@ -168,10 +173,7 @@ def test_two_signed_in_users_one_audit_second_save_refused(browser, hub):
         assert "Team-Bob" not in path.read_text(encoding="utf-8")
 
         # Reopened, Bob sees Alice's version; his save now goes through, as him.
-        bob.reload()
-        wait_for_widgets(bob, ".ab-app")
-        choose_audit(bob, record["id"])
-        bob.get_by_role("button", name="Resume").click()
+        resume(bob, record["id"])
         expect(bob.get_by_label("Team Case held in", exact=True)).to_have_value("Team-Alice")
         type_into(bob, "Team Case held in", "Team-Bob")
         bob.get_by_role("button", name="Save draft").click()
