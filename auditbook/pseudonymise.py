@@ -7,10 +7,12 @@ and summary cells counting fewer than five audits are suppressed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -56,9 +58,18 @@ def load_key(path: str | Path | None = None, create: bool = True) -> bytes:
         if not create:
             raise PseudonymKeyError(f"No pseudonym key at {path}; create one or set {ENV_KEY}.")
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32) + "\n")
+        # Written whole under another name, then linked into place: several users' servers
+        # making the key at once all end up reading the one that won, never a part-written one.
+        fd, tmp = tempfile.mkstemp(prefix=".pseudonym-", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
     key = path.read_text(encoding="utf-8").strip()
     if len(key) < 32:
         raise PseudonymKeyError(

@@ -79,6 +79,33 @@ def test_key_is_kept_apart_and_private(tmp_path, monkeypatch):
         load_key(tmp_path / "short.key")
 
 
+def _load_key_after(barrier, path, results):
+    barrier.wait()
+    results.put(load_key(path))
+
+
+def test_servers_making_the_key_at_once_all_get_the_same_one(tmp_path):
+    """Under JupyterHub every user's server may make the shared key on first use."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for round_ in range(5):
+        path = tmp_path / f"round{round_}" / "pseudonym.key"
+        barrier, results = ctx.Barrier(8), ctx.Queue()
+        procs = [
+            ctx.Process(target=_load_key_after, args=(barrier, path, results)) for _ in range(8)
+        ]
+        for proc in procs:
+            proc.start()
+        keys = {results.get(timeout=30) for _ in procs}
+        for proc in procs:
+            proc.join(timeout=30)
+            assert proc.exitcode == 0
+        assert keys == {path.read_text().strip().encode()}
+        assert [f.name for f in path.parent.iterdir()] == ["pseudonym.key"]  # no leftovers
+        assert path.stat().st_mode & 0o777 == 0o600
+
+
 def test_suppress_blanks_small_counts_but_keeps_zero():
     frame = pd.DataFrame({"team": ["A", "B", "C"], "n": [0, 3, 7], "pct": [None, 50.0, 71.4]})
     got = suppress(frame)
