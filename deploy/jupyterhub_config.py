@@ -8,8 +8,8 @@
 # Settings come from the environment so that the file itself need not be edited:
 #   AUDITBOOK_HOME           the project checkout (default: the folder above this file)
 #   AUDITBOOK_AUDITS         the shared audits folder (default: $AUDITBOOK_HOME/exports/audits)
-#   AUDITBOOK_HUB_STATE      the hub's own files: database, cookie secret, users' homes
-#                            (default /var/lib/auditbook-hub)
+#   AUDITBOOK_HUB_STATE      the hub's own files: database, cookie secret, users' homes, the
+#                            pseudonym key (default /var/lib/auditbook-hub)
 #   AUDITBOOK_HUB_USERS      a file of the user names allowed in, one per line
 #                            (default $AUDITBOOK_HUB_STATE/users.txt)
 #   AUDITBOOK_HUB_URL        where the hub listens (default http://127.0.0.1:8000: put an
@@ -74,8 +74,11 @@ c.Spawner.environment = {
     "AUDITBOOK_CALIBRATION": os.environ.get(
         "AUDITBOOK_CALIBRATION", str(home / "exports" / "calibration")
     ),
+    # One key for everyone, outside the project: the same child has the same pseudonym in
+    # every user's exports (each user's own home would give each their own key).
+    "AUDITBOOK_PSEUDONYM_KEY": os.environ.get(
+        "AUDITBOOK_PSEUDONYM_KEY", str(state / "pseudonym.key")
+    ),
 }
-if "AUDITBOOK_PSEUDONYM_KEY" in os.environ:
-    c.Spawner.environment["AUDITBOOK_PSEUDONYM_KEY"] = os.environ["AUDITBOOK_PSEUDONYM_KEY"]
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120

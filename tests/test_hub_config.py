@@ -19,8 +19,8 @@ DEPLOY = ROOT / "deploy" / "jupyterhub_config.py"
 
 @pytest.fixture
 def config(tmp_path, monkeypatch):
-    for name in ("AUDITBOOK_HOME", "AUDITBOOK_AUDITS", "AUDITBOOK_HUB_URL", "AUDITBOOK_RUBRICS"):
-        monkeypatch.delenv(name, raising=False)
+    for name in ("HOME", "AUDITS", "HUB_URL", "RUBRICS", "PSEUDONYM_KEY"):
+        monkeypatch.delenv(f"AUDITBOOK_{name}", raising=False)
     users = tmp_path / "users.txt"
     users.write_text("Alice.Auditor\n\nbob.moderator  \n", encoding="utf-8")
     monkeypatch.setenv("AUDITBOOK_HUB_STATE", str(tmp_path / "state"))
@@ -47,6 +47,8 @@ def test_users_servers_run_the_locked_down_app_over_the_shared_folder(config, tm
     assert set(extension_args()) <= set(config.Spawner.args)
     assert "--ServerApp.terminals_enabled=False" in config.Spawner.args
     assert config.Spawner.environment["AUDITBOOK_AUDITS"] == str(ROOT / "exports" / "audits")
+    key = config.Spawner.environment["AUDITBOOK_PSEUDONYM_KEY"]  # one for all users' servers
+    assert key == str(tmp_path / "state" / "pseudonym.key")
     assert config.SharedAccountSpawner.home_dir_template.startswith(str(tmp_path / "state"))
     assert (tmp_path / "state").stat().st_mode & 0o777 == 0o700
     assert "allow-root" not in " ".join(config.Spawner.args)  # a root hub's servers refuse
