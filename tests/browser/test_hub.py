@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from auditbook import summaries as S
+from auditbook.analytics import load_audits
+from auditbook.demo import generate
 from auditbook.serve import ServerProcess, free_port
 
 from .conftest import ROOT, wait_for_widgets
@@ -145,12 +149,13 @@ def test_two_signed_in_users_one_audit_second_save_refused(browser, hub):
             assert (hub.state / "users" / name).stat().st_mode & 0o777 == 0o700
 
         # Alice starts an audit; it is written to the shared folder as hers.
+        before = set(audit_files(hub.audits))
         alice.get_by_label("Template").select_option(label=PLR)
         alice.get_by_role("button", name="New audit").click()
         type_into(alice, "ID Number", "C-HUB-1")
         alice.get_by_role("button", name="Save draft").click()
         expect(alice.get_by_text(re.compile("^Saved at .* by alice.auditor"))).to_be_visible()
-        [path] = audit_files(hub.audits)
+        [path] = set(audit_files(hub.audits)) - before
         record = json.loads(path.read_text(encoding="utf-8"))
         assert record["saved"]["by"] == "alice.auditor"
 
@@ -197,6 +202,22 @@ def test_two_signed_in_users_one_audit_second_save_refused(browser, hub):
     finally:
         alice_ctx.close()
         bob_ctx.close()
+
+
+def test_analysts_get_the_dashboard_over_the_shared_folder(browser, hub, tmp_path):
+    generate(tmp_path, n=40, seed=21)  # other people's audits, copied into the one folder
+    for audit in tmp_path.glob("*.json"):
+        shutil.copy2(audit, hub.audits / audit.name)
+    expected = S.headline(load_audits(hub.audits))
+    assert expected["audits"] > 0
+    context, page = sign_in(browser, hub, "alice.auditor", PASSWORDS["alice.auditor"])
+    try:
+        page.goto(f"{hub.url}/user/alice.auditor/voila/render/dashboard.ipynb")
+        wait_for_widgets(page, ".ab-figure")
+        audits = page.locator('.ab-figure[data-figure="audits"] .ab-figure-value')
+        expect(audits).to_have_text(str(expected["audits"]))
+    finally:
+        context.close()
 
 
 def test_a_user_cannot_open_another_users_server(browser, hub):
