@@ -141,3 +141,13 @@ def folder(tmp_path, library):
     retired = plr.model_copy(update={"id": "retired-template"})
     put(store, retired, "old", {"team": "Team C"})
     return tmp_path
+
+
+def notebook(path: Path, *cells: str) -> None:
+    """A notebook of code cells at `path`, for servers to render in tests."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in cells])
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = kernel
+    nbformat.write(nb, path)

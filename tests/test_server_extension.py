@@ -4,6 +4,7 @@ audits folder, kept outside the server's root, is not served."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 import urllib.error
 import urllib.request
@@ -13,6 +14,8 @@ import pytest
 
 from auditbook.demo import generate
 from auditbook.serve import ServerProcess, extension_args, free_port
+
+from .conftest import notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token-not-a-secret"
@@ -40,11 +43,18 @@ def get(url: str, token: str | None = None, timeout: float = 90) -> tuple[int, b
 def jupyter_server(tmp_path_factory):
     audits = tmp_path_factory.mktemp("shared-audits")
     generate(audits, n=2, seed=9)
+    root = tmp_path_factory.mktemp("server") / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root)
+    notebook(
+        root / "fails.ipynb",
+        "def read_case():\n    raise ValueError('CASE-DETAIL-in-traceback')\n",
+        "read_case()",
+    )
     port = free_port()
     command = [
         sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        f"--ServerApp.root_dir={ROOT / 'notebooks'}", f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}",
         *extension_args(),  # as deploy/jupyterhub_config.py gives each user's server
     ]  # fmt: skip
     try:
@@ -54,7 +64,11 @@ def jupyter_server(tmp_path_factory):
             f"http://127.0.0.1:{port}",
             probe="/login",  # answers before signing in
             cwd=ROOT,
-            env={"AUDITBOOK_AUDITS": str(audits), "JUPYTERHUB_USER": "qa.officer"},
+            env={
+                "AUDITBOOK_AUDITS": str(audits),
+                "AUDITBOOK_RUBRICS": str(ROOT / "rubrics"),  # as the hub's config passes them
+                "JUPYTERHUB_USER": "qa.officer",
+            },
             timeout=START_TIMEOUT,
             name="Jupyter server",
         )
@@ -98,3 +112,12 @@ def test_the_shared_audits_folder_is_not_served(jupyter_server):
         assert secret not in body, path
         assert status != 200 or b'"content"' not in body, path
     assert tried == 6
+
+
+def test_an_error_shows_no_traceback(jupyter_server):
+    url, _ = jupyter_server
+    status, body = get(url + "/voila/render/fails.ipynb", TOKEN)
+    text = body.decode("utf-8")
+    assert "CASE-DETAIL-in-traceback" not in text
+    assert "Traceback" not in text and "read_case" not in text
+    assert "error" in text.lower()  # a short message says something went wrong

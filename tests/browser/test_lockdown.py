@@ -17,6 +17,7 @@ import pytest
 from auditbook.demo import generate
 from auditbook.serve import VoilaProcess
 
+from ..conftest import notebook
 from .conftest import ROOT, START_TIMEOUT
 
 pytestmark = pytest.mark.browser
@@ -42,28 +43,6 @@ def kernels(server: VoilaProcess) -> int:
         except psutil.Error:
             pass
     return count
-
-
-def notebook(path: Path, *cells: str) -> None:
-    nb = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "id": f"c{i}",
-                "metadata": {},
-                "outputs": [],
-                "source": src,
-            }
-            for i, src in enumerate(cells)
-        ],
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(nb), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
