@@ -5,6 +5,8 @@ one shared audits folder, which the store keeps readable by its owner only (0700
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Unicode
@@ -46,4 +48,21 @@ class SharedAccountSpawner(LocalProcessSpawner):
         env["USER"] = self.user.name
         env["HOME"] = self.home_dir()
         env["SHELL"] = "/bin/sh"
+        env["JUPYTER_RUNTIME_DIR"] = self.runtime_dir()
         return env
+
+    _runtime: str | None = None
+
+    def runtime_dir(self) -> str:
+        """A short private folder (0700, from mkdtemp) for the server's kernel connection files
+        and sockets. Kernels talk over Unix sockets (auditbook.serve.KERNEL_TRANSPORT), whose
+        paths must fit in 107 bytes: under the user's home they may not."""
+        if not self._runtime or not os.path.isdir(self._runtime):
+            self._runtime = tempfile.mkdtemp(prefix="auditbook-")
+        return self._runtime
+
+    async def stop(self, now=False):
+        await super().stop(now=now)
+        if self._runtime:
+            shutil.rmtree(self._runtime, ignore_errors=True)
+            self._runtime = None

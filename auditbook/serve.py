@@ -23,6 +23,14 @@ CULL_IDLE_TIMEOUT = 900  # seconds
 CULL_INTERVAL = 60  # seconds
 
 
+# Kernels talk to the server over Unix sockets in the server's private connection folder, not
+# loopback TCP ports: with TCP, pages opened at the same moment can start kernels that race
+# for the same free port; the loser dies at start ("Address already in use") and Voilà then
+# waits on it forever, so the page never finishes loading (seen in CI: five renders at once).
+# Sockets are also closed to other accounts on the machine, where TCP ports are open to all.
+KERNEL_TRANSPORT = "--KernelManager.transport=ipc"
+
+
 def lockdown_args(
     cull_idle_timeout: float = CULL_IDLE_TIMEOUT, cull_interval: float = CULL_INTERVAL
 ) -> list[str]:
@@ -38,6 +46,7 @@ def lockdown_args(
         f"--MappingKernelManager.cull_interval={cull_interval:g}",
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
+        KERNEL_TRANSPORT,
     ]
 
 
@@ -54,6 +63,7 @@ def extension_args(
         f"--MappingKernelManager.cull_interval={cull_interval:g}",
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
+        KERNEL_TRANSPORT,
         # Auditors need the app's pages, not a shell on the server.
         "--ServerApp.terminals_enabled=False",
     ]

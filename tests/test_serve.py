@@ -14,6 +14,8 @@ def test_command_is_locked_down():
     assert "--VoilaConfiguration.file_denylist=.*" in cmd
     assert "--MappingKernelManager.cull_idle_timeout=900" in cmd
     assert "--MappingKernelManager.cull_connected=False" in cmd
+    assert "--KernelManager.transport=ipc" in cmd
+    assert "--KernelManager.transport=ipc" in serve.extension_args()
 
 
 def test_each_setting_given_once_so_voila_starts():

@@ -67,6 +67,7 @@ def jupyter_server(tmp_path_factory):
             env={
                 "AUDITBOOK_AUDITS": str(audits),
                 "AUDITBOOK_RUBRICS": str(ROOT / "rubrics"),  # as the hub's config passes them
+                "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("run")),  # as the spawner
                 "JUPYTERHUB_USER": "qa.officer",
             },
             timeout=START_TIMEOUT,

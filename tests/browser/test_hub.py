@@ -24,7 +24,7 @@ from auditbook.analytics import load_audits
 from auditbook.demo import generate
 from auditbook.serve import ServerProcess, free_port
 
-from .conftest import ROOT, wait_for_widgets
+from .conftest import PAGE_TIMEOUT, ROOT, wait_for_widgets
 from .test_audit_page import PLR, choose_audit, type_into
 
 pytestmark = pytest.mark.browser
@@ -114,7 +114,8 @@ def hub(tmp_path_factory):
 def sign_in(browser, hub: ServerProcess, name: str, password: str):
     """A person's own browser: sign in at the hub and land on the app in their own server."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(PAGE_TIMEOUT)
+    expect.set_options(timeout=PAGE_TIMEOUT)  # as the page fixture sets it, when run alone
     page = context.new_page()
     page.goto(hub.url + "/hub/login")
     page.locator("input[name=username]").fill(name)

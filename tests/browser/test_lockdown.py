@@ -26,9 +26,17 @@ SOURCE = "audit_app(audits=audits)"  # a line of audit.ipynb's source
 
 
 def fetch(url: str, timeout: float = 60) -> tuple[int, bytes]:
+    """The status and body of `url`; a page still loading after `timeout` seconds fails the
+    test (a render waiting on a dead kernel streams forever) instead of hanging the run."""
+    deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(url, timeout=timeout) as r:
-            return r.status, r.read()
+            chunks = []
+            while chunk := r.read1(65536):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{url} still loading after {timeout} s")
+            return r.status, b"".join(chunks)
     except urllib.error.HTTPError as e:
         return e.code, e.read()
 
@@ -161,6 +169,26 @@ def test_listens_on_loopback_only(shipped):
     ]
     assert listening, "Voilà listens on no address"
     assert {addr.ip for addr in listening} == {"127.0.0.1"}, listening
+
+
+def test_kernels_use_unix_sockets_not_tcp_ports(shipped):
+    # TCP kernels started at the same moment can race for a port and die at start, leaving
+    # their page loading forever (auditbook.serve.KERNEL_TRANSPORT).
+    fetch(shipped.render_url("audit.ipynb"))
+    kernels = [
+        child
+        for child in psutil.Process(shipped.process.pid).children(recursive=True)
+        if "ipykernel" in " ".join(child.cmdline())
+    ]
+    assert kernels
+    for kernel in kernels:
+        connection = Path(kernel.cmdline()[kernel.cmdline().index("-f") + 1])
+        info = json.loads(connection.read_text(encoding="utf-8"))
+        assert info["transport"] == "ipc", info
+        # The channels are socket files beside the connection file, in Voilà's private folder.
+        assert Path(info["ip"]).parent == connection.parent
+        assert Path(f"{info['ip']}-{info['shell_port']}").is_socket()
+        assert connection.parent.stat().st_mode & 0o777 == 0o700
 
 
 @pytest.fixture(scope="module")
