@@ -24,7 +24,7 @@ class SharedAccountSpawner(LocalProcessSpawner):
     home_dir_template = Unicode(
         "/var/lib/auditbook-hub/users/{username}",
         config=True,
-        help="Each user's home folder (notebook checkpoints, kernel files); {username} is the "
+        help="Each user's home folder (settings, notebook checkpoints); {username} is the "
         "hub's user name. Created 0700 at the first start.",
     )
 
