@@ -14,11 +14,12 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-# Kernels of closed pages: Voilà 0.5's page asks for its kernel's shutdown on close, but the
-# request is refused for want of an XSRF token (voila#1458), so idle kernels with no page
-# connected are culled instead. An open page keeps its websocket and is never culled
-# (cull_connected stays False), so an auditor who pauses over a case is not cut off; a page
-# whose connection has dropped for longer than this loses its kernel (drafts autosave).
+# Kernels of closed pages: Voilà 0.5's page asks for its kernel's shutdown as it closes, and
+# auditbook.kernel_shutdown makes that request work (voila#1458). A browser that crashes, or
+# loses its connection, sends no such request, so idle kernels with no page connected are
+# also culled. An open page keeps its websocket and is never culled (cull_connected stays
+# False), so an auditor who pauses over a case is not cut off; a page whose connection has
+# dropped for longer than this loses its kernel (drafts autosave).
 CULL_IDLE_TIMEOUT = 900  # seconds
 CULL_INTERVAL = 60  # seconds
 
@@ -64,6 +65,8 @@ def extension_args(
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
         KERNEL_TRANSPORT,
+        # A closed page's kernel is shut down as the page closes (auditbook.kernel_shutdown).
+        "--ServerApp.jpserver_extensions=auditbook.kernel_shutdown=True",
         # Auditors need the app's pages, not a shell on the server.
         "--ServerApp.terminals_enabled=False",
     ]
@@ -97,7 +100,7 @@ def voila_command(
     return [
         sys.executable,
         "-m",
-        "voila",
+        "auditbook.voila",  # Voilà, with a closed page's kernel shut down (kernel_shutdown)
         str(notebook),
         f"--Voila.ip={ip}",
         f"--port={port}",

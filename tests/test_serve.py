@@ -16,6 +16,25 @@ def test_command_is_locked_down():
     assert "--MappingKernelManager.cull_connected=False" in cmd
     assert "--KernelManager.transport=ipc" in cmd
     assert "--KernelManager.transport=ipc" in serve.extension_args()
+    # A closed page's kernel is shut down as it closes (auditbook.kernel_shutdown).
+    assert cmd[1:3] == ["-m", "auditbook.voila"]
+    assert "--ServerApp.jpserver_extensions=auditbook.kernel_shutdown=True" in (
+        serve.extension_args()
+    )
+
+
+def test_kernel_shutdown_installs_once():
+    from voila.handler import BaseVoilaHandler
+
+    from auditbook import kernel_shutdown
+
+    kernel_shutdown.install()
+    patched = BaseVoilaHandler.prepare
+    kernel_shutdown.install()
+    assert BaseVoilaHandler.prepare is patched  # not wrapped twice
+    assert kernel_shutdown._jupyter_server_extension_points() == [
+        {"module": "auditbook.kernel_shutdown"}
+    ]
 
 
 def test_each_setting_given_once_so_voila_starts():

@@ -221,6 +221,31 @@ def test_analysts_get_the_dashboard_over_the_shared_folder(browser, hub, tmp_pat
         context.close()
 
 
+def test_closing_the_app_ends_its_kernel_in_the_users_server(browser, hub):
+    # voila#1458: Voilà's page asks for its kernel's shutdown as it closes, a request refused
+    # without an _xsrf cookie. Under the hub, JupyterHub's single-user server sets that cookie
+    # on the page (auditbook.kernel_shutdown does it for plain Jupyter servers and Voilà), so
+    # the kernel goes when the page closes, not when idle culling finds it 15 minutes later.
+    context, page = sign_in(browser, hub, "alice.auditor", PASSWORDS["alice.auditor"])
+    api = context.new_page()
+
+    def kernels() -> set[str]:
+        response = api.goto(f"{hub.url}/user/alice.auditor/api/kernels")
+        assert response.status == 200, response.status
+        return {k["id"] for k in json.loads(response.text())}
+
+    try:
+        kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+        assert kernel in kernels()
+        page.goto(f"{hub.url}/hub/home")  # alice leaves the app for the hub's home page
+        deadline = time.monotonic() + 30
+        while kernel in kernels():
+            assert time.monotonic() < deadline, f"kernel {kernel} still running 30 s after"
+            time.sleep(0.5)
+    finally:
+        context.close()
+
+
 def test_a_user_cannot_open_another_users_server(browser, hub):
     alice_ctx, _ = sign_in(browser, hub, "alice.auditor", PASSWORDS["alice.auditor"])
     bob_ctx, bob = sign_in(browser, hub, "bob.moderator", PASSWORDS["bob.moderator"])

@@ -18,7 +18,7 @@ from auditbook.demo import generate
 from auditbook.serve import VoilaProcess
 
 from ..conftest import notebook
-from .conftest import ROOT, START_TIMEOUT
+from .conftest import ROOT, START_TIMEOUT, wait_for_widgets
 
 pytestmark = pytest.mark.browser
 DECOY = "DECOY-EXPORT-7f3a9c"  # text in a file beside the audits, where exports are written
@@ -70,7 +70,10 @@ def shipped(project, tmp_path_factory):
         project / "notebooks",
         log,
         cwd=ROOT,
-        env={"AUDITBOOK_AUDITS": str(project / "exports" / "audits")},
+        env={
+            "AUDITBOOK_AUDITS": str(project / "exports" / "audits"),
+            "AUDITBOOK_RUBRICS": str(ROOT / "rubrics"),
+        },
         timeout=START_TIMEOUT,
     ) as server:
         yield server
@@ -235,3 +238,58 @@ def test_fifty_visits_leave_no_fifty_kernels(culling):
     left = kernels(culling)
     print(f"kernels running {time.monotonic() - start:.1f} s after the first visit: {left}")
     assert left <= 4  # one preheated kernel per notebook, and at most two more
+
+
+def page_kernel(page) -> str:
+    """The id of the kernel running a Voilà page, from the page's own configuration."""
+    config = page.locator("#jupyter-config-data").text_content()
+    return json.loads(config)["kernelId"]
+
+
+def kernel_running(server: VoilaProcess, kernel_id: str) -> bool:
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and any(
+                f"kernel-{kernel_id}.json" in arg for arg in child.cmdline()
+            ):
+                return True
+        except psutil.Error:  # exiting
+            pass
+    return False
+
+
+def wait_for_no_kernel(server: VoilaProcess, kernel_id: str, timeout: float = 30) -> float:
+    start = time.monotonic()
+    while kernel_running(server, kernel_id):
+        if time.monotonic() - start > timeout:
+            raise AssertionError(
+                f"kernel {kernel_id} still running {timeout} s after its page closed:\n"
+                + "\n".join(line for line in server.output().splitlines() if "shutdown" in line)
+            )
+        time.sleep(0.25)
+    return time.monotonic() - start
+
+
+def test_closing_or_reloading_a_page_ends_its_kernel(shipped, page):
+    # voila#1458: Voilà's page asks for its kernel's shutdown as it unloads, and without
+    # auditbook.kernel_shutdown the request is refused (403) and the kernel runs on until
+    # culled, 15 minutes later in the shipped configuration. Here it goes within seconds.
+    page.goto(shipped.render_url("audit.ipynb"), timeout=90_000)
+    wait_for_widgets(page, ".ab-app")
+    first = page_kernel(page)
+    assert kernel_running(shipped, first)
+
+    page.reload(timeout=90_000)  # a reload is a close and a new visit
+    wait_for_widgets(page, ".ab-app")
+    second = page_kernel(page)
+    assert second != first
+    took = wait_for_no_kernel(shipped, first)
+    print(f"\nkernel of the reloaded page gone after {took:.1f} s")
+    assert kernel_running(shipped, second)
+
+    page.goto("about:blank")  # the auditor closes the page, or goes elsewhere
+    took = wait_for_no_kernel(shipped, second)
+    print(f"kernel of the closed page gone after {took:.1f} s")
+    log = shipped.output().splitlines()
+    refused = [line for line in log if "403 POST /voila/api/shutdown" in line]
+    assert not refused, refused

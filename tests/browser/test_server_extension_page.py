@@ -1,0 +1,38 @@
+"""The app in a browser on a plain Jupyter server with Voilà's server extension: closing the
+page ends its kernel (voila#1458, fixed by auditbook.kernel_shutdown, which
+auditbook.serve.extension_args() enables)."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from ..test_server_extension import TOKEN, jupyter_server  # noqa: F401 (the server, a fixture)
+from .conftest import wait_for_widgets
+
+pytestmark = pytest.mark.browser
+
+
+def kernels(url: str) -> set[str]:
+    request = urllib.request.Request(url + "/api/kernels")
+    request.add_header("Authorization", f"token {TOKEN}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return {k["id"] for k in json.load(response)}
+
+
+def test_closing_the_app_ends_its_kernel(jupyter_server, page):  # noqa: F811
+    url, _ = jupyter_server
+    # Signed in with the token in the address, as `jupyter server` prints it: from then on
+    # the browser is signed in by cookie, as a person's is (a token header skips XSRF checks).
+    page.goto(f"{url}/voila/render/audit.ipynb?token={TOKEN}", timeout=90_000)
+    wait_for_widgets(page, ".ab-app")
+    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+    assert kernel in kernels(url)
+    page.goto("about:blank")
+    deadline = time.monotonic() + 30
+    while kernel in kernels(url):
+        assert time.monotonic() < deadline, f"kernel {kernel} still running 30 s after"
+        time.sleep(0.25)
