@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import getpass
 import os
+import weakref
 from datetime import date
 from html import escape
 
@@ -69,6 +71,23 @@ def current_user() -> str:
     return (
         os.environ.get("JUPYTERHUB_USER") or os.environ.get("AUDITBOOK_USER") or getpass.getuser()
     )
+
+
+# Forms with an autosave still waiting. A page's kernel ends as the page closes
+# (auditbook.kernel_shutdown), maybe within the autosave's few seconds of a change: the
+# kernel's exit saves them first, so a change the page had sent is never lost with it.
+_WAITING: weakref.WeakSet[AuditForm] = weakref.WeakSet()
+
+
+@atexit.register
+def _save_waiting_forms() -> None:
+    for form in list(_WAITING):
+        if form._timer is not None:
+            form._cancel_timer()
+            try:
+                form._autosave()
+            except Exception as exc:  # the other forms still get their turn
+                print(f"auditbook: autosave of {form.audit_id} at exit failed: {exc}")
 
 
 class AuditForm:
@@ -550,6 +569,7 @@ class AuditForm:
                 return
         self._cancel_timer()
         self._timer = loop.call_later(self.autosave_delay, self._autosave)
+        _WAITING.add(self)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -558,6 +578,7 @@ class AuditForm:
 
     def _autosave(self) -> None:
         self._timer = None
+        _WAITING.discard(self)
         if self.editable and self._values != self._saved_values or self._new:
             self.save(event="autosaved")
 

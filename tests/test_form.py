@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -340,3 +342,31 @@ def test_the_authenticated_hub_user_is_recorded_not_a_typed_name(monkeypatch, st
     saved = store.load(form.audit_id)
     assert saved["saved"]["by"] == "qa.officer"
     assert {h["by"] for h in saved["history"]} == {"qa.officer"}
+
+
+EXIT_SCRIPT = """
+import asyncio, sys
+from auditbook import load_rubric
+from auditbook.form import AuditForm
+from auditbook.store import AuditStore
+
+async def page():
+    rubric = load_rubric("rubrics/practice-learning-review.yaml")
+    form = AuditForm(rubric, AuditStore(sys.argv[1]), user="SW-01", autosave_delay=600)
+    form.question("id_number").value = "C-EXIT"
+    print(form.audit_id, flush=True)
+    sys.exit(0)  # the kernel ends (its page closed) long before the autosave is due
+
+asyncio.run(page())
+"""
+
+
+def test_a_waiting_autosave_is_made_when_the_kernel_exits(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, str(tmp_path)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    audit_id = done.stdout.strip()
+    record = AuditStore(tmp_path).load(audit_id)
+    assert record["answers"]["id_number"] == "C-EXIT"
+    assert record["history"][-1]["event"] == "autosaved"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -162,3 +163,28 @@ def test_moderate_with_a_different_grade(page, voila_server):
     assert on_disk["answers"]["overall_grade"]["level"] == "good"
     assert on_disk["moderation"]["moderated_overall_grade"]["level"] == "requires_improvement"
     assert on_disk["answers"] == answers
+
+
+def test_a_change_made_just_before_the_page_closes_is_saved(page, voila_server):
+    # The page's kernel is shut down as the page closes (auditbook.kernel_shutdown): a change
+    # still waiting for its autosave must be written first, not lost with the kernel.
+    before = set(audit_files(voila_server))
+    open_app(page, voila_server)
+    page.get_by_label("Template").select_option(label=PLR)
+    page.get_by_role("button", name="New audit").click()
+    type_into(page, "ID Number", "C-CLOSE-1")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile("^Saved at"))).to_be_visible()
+    [path] = set(audit_files(voila_server)) - before
+
+    type_into(page, "Team Case held in", "Team-typed-then-closed")
+    # Tab has sent the value; the page closes before the autosave's few seconds are up.
+    page.wait_for_timeout(300)
+    page.goto("about:blank")
+    deadline = time.monotonic() + 20
+    while "Team-typed-then-closed" not in path.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the change was lost when the page closed"
+        time.sleep(0.25)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert record["answers"]["team"] == "Team-typed-then-closed"
+    assert record["answers"]["id_number"] == "C-CLOSE-1"
