@@ -227,9 +227,44 @@ def wait_for_visitor() -> None:
     wait_for_request()
 
 
+# Text boxes send their value when the cursor leaves them (continuous_update=False: not a
+# message per keystroke). The page's kernel ends as the page closes, and Voilà's own handler
+# for that runs before any script of ours could (it is registered first) and closes the
+# connection, so text still in its box then would be lost. This page script also sends a
+# box's value after a short pause in typing (the change event the box fires as the cursor
+# leaves it): the kernel then has it, autosaves it, and saves it as the kernel exits.
+SEND_AFTER_PAUSE_MS = 400
+UNSENT_TEXT_GUARD = """
+(() => {
+  if (window.auditbookSendTextAfterPause) return;
+  window.auditbookSendTextAfterPause = true;
+  const boxes = ".ab-app textarea, .ab-app input[type=text]";
+  const timers = new WeakMap();
+  document.addEventListener("input", (e) => {
+    const box = e.target;
+    if (!box.matches || !box.matches(boxes)) return;
+    clearTimeout(timers.get(box));
+    timers.set(box, setTimeout(() => {
+      if (box.isConnected) box.dispatchEvent(new Event("change", { bubbles: true }));
+    }, PAUSE));
+  }, true);
+})();
+""".replace("PAUSE", str(SEND_AFTER_PAUSE_MS))
+
+
+def unsent_text_guard():
+    """The page script that sends a text box's value after a short pause in typing."""
+    from IPython.display import Javascript
+
+    return Javascript(UNSENT_TEXT_GUARD)
+
+
 def audit_app(folder=None, audits=None) -> w.Widget:
-    """The widget the audit notebook displays."""
+    """The widget the audit notebook displays (and the page script of unsent_text_guard)."""
+    from IPython.display import display
+
     app = AuditApp(folder, AuditStore(audits) if audits else None)  # the slow part, preheated
     wait_for_visitor()
     app.refresh()
+    display(unsent_text_guard())
     return app.widget

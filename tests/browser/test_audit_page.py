@@ -188,3 +188,31 @@ def test_a_change_made_just_before_the_page_closes_is_saved(page, voila_server):
     record = json.loads(path.read_text(encoding="utf-8"))
     assert record["answers"]["team"] == "Team-typed-then-closed"
     assert record["answers"]["id_number"] == "C-CLOSE-1"
+
+
+def test_text_still_in_its_box_when_the_page_closes_is_saved(page, voila_server):
+    # Boxes send their value when the cursor leaves them, and also after a short pause in
+    # typing (auditbook.app.UNSENT_TEXT_GUARD): the auditor types, pauses, and closes the
+    # page with the cursor still in the box.
+    before = set(audit_files(voila_server))
+    open_app(page, voila_server)
+    page.get_by_label("Template").select_option(label=PLR)
+    page.get_by_role("button", name="New audit").click()
+    type_into(page, "ID Number", "C-CLOSE-2")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile("^Saved at"))).to_be_visible()
+    [path] = set(audit_files(voila_server)) - before
+
+    pen = page.locator(".ab-q-pen_picture textarea")
+    pen.click()
+    pen.press_sequentially("Lives with her grandmother", delay=20)  # key by key
+    page.wait_for_timeout(1_000)  # a pause, as a person reaches to close the tab
+    expect(pen).to_be_focused()
+    page.goto("about:blank")
+    deadline = time.monotonic() + 20
+    while "Lives with her grandmother" not in path.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "text still in its box when the page closed was lost"
+        time.sleep(0.25)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert record["answers"]["pen_picture"] == "Lives with her grandmother"
+    assert record["answers"]["id_number"] == "C-CLOSE-2"
