@@ -165,54 +165,51 @@ def test_moderate_with_a_different_grade(page, voila_server):
     assert on_disk["answers"] == answers
 
 
+def saved_draft(page, server, case_id: str):
+    """A new practice learning review with its case id, saved as a draft: its file."""
+    before = set(audit_files(server))
+    open_app(page, server)
+    page.get_by_label("Template").select_option(label=PLR)
+    page.get_by_role("button", name="New audit").click()
+    type_into(page, "ID Number", case_id)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile("^Saved at"))).to_be_visible()
+    [path] = set(audit_files(server)) - before
+    return path
+
+
+def answers_once_closed(page, path, text: str, timeout: float = 20) -> dict:
+    """Close the page, then wait for `text` to reach the audit's file: its answers."""
+    page.goto("about:blank")
+    deadline = time.monotonic() + timeout
+    while text not in path.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, f"{text!r} was lost when the page closed"
+        time.sleep(0.25)
+    return json.loads(path.read_text(encoding="utf-8"))["answers"]
+
+
 def test_a_change_made_just_before_the_page_closes_is_saved(page, voila_server):
     # The page's kernel is shut down as the page closes (auditbook.kernel_shutdown): a change
     # still waiting for its autosave must be written first, not lost with the kernel.
-    before = set(audit_files(voila_server))
-    open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
-    page.get_by_role("button", name="New audit").click()
-    type_into(page, "ID Number", "C-CLOSE-1")
-    page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_text(re.compile("^Saved at"))).to_be_visible()
-    [path] = set(audit_files(voila_server)) - before
-
+    path = saved_draft(page, voila_server, "C-CLOSE-1")
     type_into(page, "Team Case held in", "Team-typed-then-closed")
     # Tab has sent the value; the page closes before the autosave's few seconds are up.
     page.wait_for_timeout(300)
-    page.goto("about:blank")
-    deadline = time.monotonic() + 20
-    while "Team-typed-then-closed" not in path.read_text(encoding="utf-8"):
-        assert time.monotonic() < deadline, "the change was lost when the page closed"
-        time.sleep(0.25)
-    record = json.loads(path.read_text(encoding="utf-8"))
-    assert record["answers"]["team"] == "Team-typed-then-closed"
-    assert record["answers"]["id_number"] == "C-CLOSE-1"
+    answers = answers_once_closed(page, path, "Team-typed-then-closed")
+    assert answers["team"] == "Team-typed-then-closed"
+    assert answers["id_number"] == "C-CLOSE-1"
 
 
 def test_text_still_in_its_box_when_the_page_closes_is_saved(page, voila_server):
     # Boxes send their value when the cursor leaves them, and also after a short pause in
     # typing (auditbook.app.UNSENT_TEXT_GUARD): the auditor types, pauses, and closes the
     # page with the cursor still in the box.
-    before = set(audit_files(voila_server))
-    open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
-    page.get_by_role("button", name="New audit").click()
-    type_into(page, "ID Number", "C-CLOSE-2")
-    page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_text(re.compile("^Saved at"))).to_be_visible()
-    [path] = set(audit_files(voila_server)) - before
-
+    path = saved_draft(page, voila_server, "C-CLOSE-2")
     pen = page.locator(".ab-q-pen_picture textarea")
     pen.click()
     pen.press_sequentially("Lives with her grandmother", delay=20)  # key by key
     page.wait_for_timeout(1_000)  # a pause, as a person reaches to close the tab
     expect(pen).to_be_focused()
-    page.goto("about:blank")
-    deadline = time.monotonic() + 20
-    while "Lives with her grandmother" not in path.read_text(encoding="utf-8"):
-        assert time.monotonic() < deadline, "text still in its box when the page closed was lost"
-        time.sleep(0.25)
-    record = json.loads(path.read_text(encoding="utf-8"))
-    assert record["answers"]["pen_picture"] == "Lives with her grandmother"
-    assert record["answers"]["id_number"] == "C-CLOSE-2"
+    answers = answers_once_closed(page, path, "Lives with her grandmother")
+    assert answers["pen_picture"] == "Lives with her grandmother"
+    assert answers["id_number"] == "C-CLOSE-2"
