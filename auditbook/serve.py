@@ -32,6 +32,17 @@ CULL_INTERVAL = 60  # seconds
 KERNEL_TRANSPORT = "--KernelManager.transport=ipc"
 
 
+def kernel_args(cull_idle_timeout: float, cull_interval: float) -> list[str]:
+    """Kernel settings, the same for Voilà and a Jupyter server: culling and transport."""
+    return [
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout:g}",
+        f"--MappingKernelManager.cull_interval={cull_interval:g}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+        KERNEL_TRANSPORT,
+    ]
+
+
 def lockdown_args(
     cull_idle_timeout: float = CULL_IDLE_TIMEOUT, cull_interval: float = CULL_INTERVAL
 ) -> list[str]:
@@ -43,11 +54,7 @@ def lockdown_args(
         "--strip_sources=True",
         # /voila/files/ serves no file at all (Voilà's default serves images under the root).
         "--VoilaConfiguration.file_denylist=.*",
-        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout:g}",
-        f"--MappingKernelManager.cull_interval={cull_interval:g}",
-        "--MappingKernelManager.cull_connected=False",
-        "--MappingKernelManager.cull_busy=False",
-        KERNEL_TRANSPORT,
+        *kernel_args(cull_idle_timeout, cull_interval),
     ]
 
 
@@ -60,11 +67,7 @@ def extension_args(
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.file_denylist=.*",
-        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout:g}",
-        f"--MappingKernelManager.cull_interval={cull_interval:g}",
-        "--MappingKernelManager.cull_connected=False",
-        "--MappingKernelManager.cull_busy=False",
-        KERNEL_TRANSPORT,
+        *kernel_args(cull_idle_timeout, cull_interval),
         # A closed page's kernel is shut down as the page closes (auditbook.kernel_shutdown).
         "--ServerApp.jpserver_extensions=auditbook.kernel_shutdown=True",
         # Auditors need the app's pages, not a shell on the server.
