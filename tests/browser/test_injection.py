@@ -1,6 +1,6 @@
 """No script injection, as a person meets it: hostile text typed into every kind of text box is
-saved, shown back as typed in the form, the landing list, the dashboard and the HTML export, and
-no dialog ever opens."""
+saved, shown back as typed in the form, the landing list, the dashboard, the HTML export and the
+guidance page's search, and no dialog ever opens."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ HEADER = {
     "Name of Practice Learning Reviewer": IMG,
 }
 ACTION = {"Action (row 1)": SCRIPT, "Who is responsible? (row 1)": IMG}
-BOXES = len(HEADER) + 3 + len(ACTION)  # and the pen picture, an explanation, evidence
+BOXES = len(HEADER) + 4 + len(ACTION)  # and the pen picture, an explanation, evidence, search
 FIRST_LOAD = 90_000  # ms: a loaded machine can take longer than a click's wait to start a kernel
 
 
@@ -131,6 +131,18 @@ def test_hostile_text_shows_as_typed_and_never_runs(page, voila_server):
     )
     assert page.locator(".ab-dashboard img[src=x], .ab-dashboard script").count() == 0
 
-    pages = "the form, the landing list, the HTML export, the dashboard"
+    # The trainers' guidance page: both payloads typed into its search, which says what it
+    # looked for.
+    open_page(page, voila_server, "guidance.ipynb", ".ab-guidance-page")
+    search = page.get_by_role("textbox", name="Search")
+    for text in (IMG, SCRIPT):
+        search.fill(text)
+        search.press("Enter")
+        expect(page.get_by_role("status").filter(has_text="No descriptor")).to_have_text(
+            f"No descriptor or guidance holds all of “{text}”."
+        )
+    assert page.locator(".ab-guidance-page img[src=x], .ab-guidance-page script").count() == 0
+
+    pages = "the form, the landing list, the HTML export, the dashboard, the guidance search"
     print(f"\nbrowser injection: 2 payloads, {BOXES} text boxes, {pages}; dialogs: {len(dialogs)}")
     assert dialogs == []
