@@ -74,7 +74,7 @@ def current_user() -> str:
 
 
 # Forms with an autosave still waiting. A page's kernel ends as the page closes
-# (auditbook.kernel_shutdown), maybe within the autosave's few seconds of a change: the
+# (auditbook.voila_pages), maybe within the autosave's few seconds of a change: the
 # kernel's exit saves them first, so a change the page had sent is never lost with it.
 _WAITING: weakref.WeakSet[AuditForm] = weakref.WeakSet()
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # Kernels of closed pages: Voilà 0.5's page asks for its kernel's shutdown as it closes, and
-# auditbook.kernel_shutdown makes that request work (voila#1458). A browser that crashes, or
+# auditbook.voila_pages makes that request work (voila#1458). A browser that crashes, or
 # loses its connection, sends no such request, so idle kernels with no page connected are
 # also culled. An open page keeps its websocket and is never culled (cull_connected stays
 # False), so an auditor who pauses over a case is not cut off; a page whose connection has
@@ -68,8 +68,9 @@ def extension_args(
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.file_denylist=.*",
         *kernel_args(cull_idle_timeout, cull_interval),
-        # A closed page's kernel is shut down as the page closes (auditbook.kernel_shutdown).
-        "--ServerApp.jpserver_extensions=auditbook.kernel_shutdown=True",
+        # Voilà's pages: a closed page's kernel shut down, and a Content-Security-Policy
+        # (auditbook.voila_pages).
+        "--ServerApp.jpserver_extensions=auditbook.voila_pages=True",
         # Auditors need the app's pages, not a shell on the server.
         "--ServerApp.terminals_enabled=False",
     ]
@@ -86,8 +87,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    # Only the local server is reachable: Voilà's template links a CDN stylesheet, which
-    # then fails at once instead of waiting on a network that CI does not have.
+    # Only the local server is reachable: anything else fails at once instead of waiting on
+    # a network that CI does not have (the pages' own policy already blocks Voilà's CDN
+    # stylesheets; tests/browser/test_lockdown.py tells the two failures apart).
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 
@@ -103,7 +105,7 @@ def voila_command(
     return [
         sys.executable,
         "-m",
-        "auditbook.voila",  # Voilà, with a closed page's kernel shut down (kernel_shutdown)
+        "auditbook.voila",  # Voilà, with auditbook.voila_pages' additions to its pages
         str(notebook),
         f"--Voila.ip={ip}",
         f"--port={port}",

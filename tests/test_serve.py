@@ -16,25 +16,21 @@ def test_command_is_locked_down():
     assert "--MappingKernelManager.cull_connected=False" in cmd
     assert "--KernelManager.transport=ipc" in cmd
     assert "--KernelManager.transport=ipc" in serve.extension_args()
-    # A closed page's kernel is shut down as it closes (auditbook.kernel_shutdown).
+    # auditbook.voila_pages: a closed page's kernel is shut down as it closes; a CSP.
     assert cmd[1:3] == ["-m", "auditbook.voila"]
-    assert "--ServerApp.jpserver_extensions=auditbook.kernel_shutdown=True" in (
-        serve.extension_args()
-    )
+    assert "--ServerApp.jpserver_extensions=auditbook.voila_pages=True" in serve.extension_args()
 
 
-def test_kernel_shutdown_installs_once():
+def test_voila_pages_installs_once():
     from voila.handler import BaseVoilaHandler
 
-    from auditbook import kernel_shutdown
+    from auditbook import voila_pages
 
-    kernel_shutdown.install()
+    voila_pages.install()
     patched = BaseVoilaHandler.prepare
-    kernel_shutdown.install()
+    voila_pages.install()
     assert BaseVoilaHandler.prepare is patched  # not wrapped twice
-    assert kernel_shutdown._jupyter_server_extension_points() == [
-        {"module": "auditbook.kernel_shutdown"}
-    ]
+    assert voila_pages._jupyter_server_extension_points() == [{"module": "auditbook.voila_pages"}]
 
 
 def test_each_setting_given_once_so_voila_starts():

@@ -189,7 +189,7 @@ def answers_once_closed(page, path, text: str, timeout: float = 20) -> dict:
 
 
 def test_a_change_made_just_before_the_page_closes_is_saved(page, voila_server):
-    # The page's kernel is shut down as the page closes (auditbook.kernel_shutdown): a change
+    # The page's kernel is shut down as the page closes (auditbook.voila_pages): a change
     # still waiting for its autosave must be written first, not lost with the kernel.
     path = saved_draft(page, voila_server, "C-CLOSE-1")
     type_into(page, "Team Case held in", "Team-typed-then-closed")

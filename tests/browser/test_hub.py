@@ -224,7 +224,7 @@ def test_analysts_get_the_dashboard_over_the_shared_folder(browser, hub, tmp_pat
 def test_closing_the_app_ends_its_kernel_in_the_users_server(browser, hub):
     # voila#1458: Voilà's page asks for its kernel's shutdown as it closes, a request refused
     # without an _xsrf cookie. Under the hub, JupyterHub's single-user server sets that cookie
-    # on the page (auditbook.kernel_shutdown does it for plain Jupyter servers and Voilà), so
+    # on the page (auditbook.voila_pages does it for plain Jupyter servers and Voilà), so
     # the kernel goes when the page closes, not when idle culling finds it 15 minutes later.
     context, page = sign_in(browser, hub, "alice.auditor", PASSWORDS["alice.auditor"])
     api = context.new_page()
@@ -235,6 +235,9 @@ def test_closing_the_app_ends_its_kernel_in_the_users_server(browser, hub):
         return {k["id"] for k in json.loads(response.text())}
 
     try:
+        response = page.reload()  # the app as the user's server sends it, with its policy
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        wait_for_widgets(page, ".ab-app")
         kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
         assert kernel in kernels()
         page.goto(f"{hub.url}/hub/home")  # alice leaves the app for the hub's home page

@@ -272,7 +272,7 @@ def wait_for_no_kernel(server: VoilaProcess, kernel_id: str, timeout: float = 30
 
 def test_closing_or_reloading_a_page_ends_its_kernel(shipped, page):
     # voila#1458: Voilà's page asks for its kernel's shutdown as it unloads, and without
-    # auditbook.kernel_shutdown the request is refused (403) and the kernel runs on until
+    # auditbook.voila_pages the request is refused (403) and the kernel runs on until
     # culled, 15 minutes later in the shipped configuration. Here it goes within seconds.
     page.goto(shipped.render_url("audit.ipynb"), timeout=90_000)
     wait_for_widgets(page, ".ab-app")
@@ -293,3 +293,40 @@ def test_closing_or_reloading_a_page_ends_its_kernel(shipped, page):
     log = shipped.output().splitlines()
     refused = [line for line in log if "403 POST /voila/api/shutdown" in line]
     assert not refused, refused
+
+
+@pytest.mark.parametrize(
+    "notebook, selector",
+    [
+        ("audit.ipynb", ".ab-app"),
+        ("dashboard.ipynb", ".ab-figure"),
+        ("guidance.ipynb", ".ab-guidance-page"),
+        ("calibration.ipynb", ".jupyter-widgets"),
+    ],
+)
+def test_pages_fetch_nothing_from_another_host(shipped, page, notebook, selector):
+    # Voilà's template links Font Awesome from cdn.jsdelivr.net; the page's policy
+    # (auditbook.voila_pages.PAGE_POLICY) keeps it, and anything else, to its own server.
+    server = shipped.url
+    elsewhere, blocked, violations = [], [], []
+    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page.on(
+        "requestfailed",
+        lambda r: blocked.append(r.url) if r.failure == "csp" else None,
+    )
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    response = page.goto(shipped.render_url(notebook), timeout=90_000)
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    wait_for_widgets(page, selector)
+    page.wait_for_load_state("load")
+    outside = [u for u in elsewhere if not u.startswith(("data:", "blob:"))]
+    assert outside, "Voilà's template no longer links another host: update this test"
+    assert sorted(blocked) == sorted(outside), "a request left for another host"
+    # Nothing of the page's own was refused: only the stylesheets from elsewhere.
+    assert all("cdn.jsdelivr.net" in v for v in violations), violations
+    icon = page.locator(".fa").first  # Voilà's own bundle carries the icon font
+    if icon.count():
+        assert "Font Awesome" in icon.evaluate("i => getComputedStyle(i).fontFamily")
