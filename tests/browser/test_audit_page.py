@@ -193,8 +193,9 @@ def test_a_change_made_just_before_the_page_closes_is_saved(page, voila_server):
     # still waiting for its autosave must be written first, not lost with the kernel.
     path = saved_draft(page, voila_server, "C-CLOSE-1")
     type_into(page, "Team Case held in", "Team-typed-then-closed")
-    # Tab has sent the value; the page closes before the autosave's few seconds are up.
-    page.wait_for_timeout(300)
+    # Tab has sent the value; the page closes a second later, before the autosave's three
+    # seconds are up (the second lets a loaded machine's kernel take the value in first).
+    page.wait_for_timeout(1_000)
     answers = answers_once_closed(page, path, "Team-typed-then-closed")
     assert answers["team"] == "Team-typed-then-closed"
     assert answers["id_number"] == "C-CLOSE-1"
@@ -208,7 +209,9 @@ def test_text_still_in_its_box_when_the_page_closes_is_saved(page, voila_server)
     pen = page.locator(".ab-q-pen_picture textarea")
     pen.click()
     pen.press_sequentially("Lives with her grandmother", delay=20)  # key by key
-    page.wait_for_timeout(1_000)  # a pause, as a person reaches to close the tab
+    # A pause, as a person reaches to close the tab: the box sends after 0.4 s, and the
+    # kernel's autosave would come 3 s after that, long after the page has closed.
+    page.wait_for_timeout(1_500)
     expect(pen).to_be_focused()
     answers = answers_once_closed(page, path, "Lives with her grandmother")
     assert answers["pen_picture"] == "Lives with her grandmother"
