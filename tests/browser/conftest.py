@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,25 @@ def wait_for_widgets(page, selector: str = ".jupyter-widgets") -> None:
     # #rendered_cells; the widget manager then mounts each view as .jupyter-widgets.
     page.wait_for_selector("#loading", state="detached")
     page.wait_for_selector(selector, state="visible")
+
+
+def page_kernel(page) -> str:
+    """The id of the kernel running a Voilà page, from the page's own configuration."""
+    return json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+
+
+def wait_for_kernel_to_end(
+    kernel_id: str,
+    running: Callable[[str], bool],
+    timeout: float = 30,
+    detail: Callable[[], str] = str,
+) -> float:
+    """Wait until `running(kernel_id)` is false (its page has closed): the seconds it took."""
+    start = time.monotonic()
+    while running(kernel_id):
+        if time.monotonic() - start > timeout:
+            raise AssertionError(
+                f"kernel {kernel_id} still running {timeout} s after its page closed\n{detail()}"
+            )
+        time.sleep(0.25)
+    return time.monotonic() - start

@@ -24,7 +24,7 @@ from auditbook.analytics import load_audits
 from auditbook.demo import generate
 from auditbook.serve import ServerProcess, free_port
 
-from .conftest import PAGE_TIMEOUT, ROOT, wait_for_widgets
+from .conftest import PAGE_TIMEOUT, ROOT, page_kernel, wait_for_kernel_to_end, wait_for_widgets
 from .test_audit_page import PLR, choose_audit, type_into
 
 pytestmark = pytest.mark.browser
@@ -238,13 +238,10 @@ def test_closing_the_app_ends_its_kernel_in_the_users_server(browser, hub):
         response = page.reload()  # the app as the user's server sends it, with its policy
         assert "default-src 'self'" in response.headers["content-security-policy"]
         wait_for_widgets(page, ".ab-app")
-        kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+        kernel = page_kernel(page)
         assert kernel in kernels()
         page.goto(f"{hub.url}/hub/home")  # alice leaves the app for the hub's home page
-        deadline = time.monotonic() + 30
-        while kernel in kernels():
-            assert time.monotonic() < deadline, f"kernel {kernel} still running 30 s after"
-            time.sleep(0.5)
+        wait_for_kernel_to_end(kernel, lambda k: k in kernels())
     finally:
         context.close()
 

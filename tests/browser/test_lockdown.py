@@ -18,7 +18,7 @@ from auditbook.demo import generate
 from auditbook.serve import VoilaProcess
 
 from ..conftest import notebook
-from .conftest import ROOT, START_TIMEOUT, wait_for_widgets
+from .conftest import ROOT, START_TIMEOUT, page_kernel, wait_for_kernel_to_end, wait_for_widgets
 
 pytestmark = pytest.mark.browser
 DECOY = "DECOY-EXPORT-7f3a9c"  # text in a file beside the audits, where exports are written
@@ -41,16 +41,29 @@ def fetch(url: str, timeout: float = 60) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def kernels(server: VoilaProcess) -> int:
-    """Kernel processes the server has running (Voilà has no kernel list route)."""
-    count = 0
+def kernel_connections(server: VoilaProcess) -> list[Path]:
+    """The connection files of the kernels the server has running (Voilà has no kernel list
+    route), one per kernel process."""
+    connections = []
     for child in psutil.Process(server.process.pid).children(recursive=True):
         try:  # a culled kernel may be exiting, or a zombie until the server reaps it
-            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
-                count += 1
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            cmdline = child.cmdline()
         except psutil.Error:
-            pass
-    return count
+            continue
+        if "ipykernel" in " ".join(cmdline) and "-f" in cmdline:
+            connections.append(Path(cmdline[cmdline.index("-f") + 1]))
+    return connections
+
+
+def kernels(server: VoilaProcess) -> int:
+    """How many kernels the server has running."""
+    return len(kernel_connections(server))
+
+
+def kernel_running(server: VoilaProcess, kernel_id: str) -> bool:
+    return any(c.name == f"kernel-{kernel_id}.json" for c in kernel_connections(server))
 
 
 @pytest.fixture(scope="module")
@@ -179,14 +192,7 @@ def test_kernels_use_unix_sockets_not_tcp_ports(shipped):
     # their page loading forever (auditbook.serve.KERNEL_TRANSPORT).
     status, _ = fetch(shipped.render_url("audit.ipynb"))
     assert status == 200
-    connections = []
-    for child in psutil.Process(shipped.process.pid).children(recursive=True):
-        try:
-            cmdline = child.cmdline()
-        except psutil.Error:  # a kernel that has just exited
-            continue
-        if "ipykernel_launcher" in " ".join(cmdline):
-            connections.append(Path(cmdline[cmdline.index("-f") + 1]))
+    connections = kernel_connections(shipped)
     pairs = [(c, json.loads(c.read_text(encoding="utf-8"))) for c in connections if c.exists()]
     assert pairs
     infos = [info for _, info in pairs]
@@ -240,34 +246,11 @@ def test_fifty_visits_leave_no_fifty_kernels(culling):
     assert left <= 4  # one preheated kernel per notebook, and at most two more
 
 
-def page_kernel(page) -> str:
-    """The id of the kernel running a Voilà page, from the page's own configuration."""
-    config = page.locator("#jupyter-config-data").text_content()
-    return json.loads(config)["kernelId"]
+def wait_for_no_kernel(server: VoilaProcess, kernel_id: str) -> float:
+    def shutdowns() -> str:
+        return "\n".join(line for line in server.output().splitlines() if "shutdown" in line)
 
-
-def kernel_running(server: VoilaProcess, kernel_id: str) -> bool:
-    for child in psutil.Process(server.process.pid).children(recursive=True):
-        try:
-            if child.status() != psutil.STATUS_ZOMBIE and any(
-                f"kernel-{kernel_id}.json" in arg for arg in child.cmdline()
-            ):
-                return True
-        except psutil.Error:  # exiting
-            pass
-    return False
-
-
-def wait_for_no_kernel(server: VoilaProcess, kernel_id: str, timeout: float = 30) -> float:
-    start = time.monotonic()
-    while kernel_running(server, kernel_id):
-        if time.monotonic() - start > timeout:
-            raise AssertionError(
-                f"kernel {kernel_id} still running {timeout} s after its page closed:\n"
-                + "\n".join(line for line in server.output().splitlines() if "shutdown" in line)
-            )
-        time.sleep(0.25)
-    return time.monotonic() - start
+    return wait_for_kernel_to_end(kernel_id, lambda k: kernel_running(server, k), detail=shutdowns)
 
 
 def test_closing_or_reloading_a_page_ends_its_kernel(shipped, page):

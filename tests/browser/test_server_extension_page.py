@@ -5,13 +5,12 @@ auditbook.voila_pages, which auditbook.serve.extension_args() enables."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
 
 import pytest
 
 from ..test_server_extension import TOKEN, jupyter_server  # noqa: F401 (the server, a fixture)
-from .conftest import wait_for_widgets
+from .conftest import page_kernel, wait_for_kernel_to_end, wait_for_widgets
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +30,7 @@ def test_closing_the_app_ends_its_kernel(jupyter_server, page):  # noqa: F811
     # The page's policy keeps it to its own server (auditbook.voila_pages.PAGE_POLICY).
     assert "default-src 'self'" in response.headers["content-security-policy"]
     wait_for_widgets(page, ".ab-app")
-    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+    kernel = page_kernel(page)
     assert kernel in kernels(url)
     page.goto("about:blank")
-    deadline = time.monotonic() + 30
-    while kernel in kernels(url):
-        assert time.monotonic() < deadline, f"kernel {kernel} still running 30 s after"
-        time.sleep(0.25)
+    wait_for_kernel_to_end(kernel, lambda k: k in kernels(url))
