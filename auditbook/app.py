@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 import ipywidgets as w
+from IPython.display import Javascript, display
 
 from .calibration_form import CalibrationLauncher
 from .exports import DOCUMENT_FORMATS, documents_dir, export_audit
@@ -254,15 +255,11 @@ UNSENT_TEXT_GUARD = """
 
 def unsent_text_guard():
     """The page script that sends a text box's value after a short pause in typing."""
-    from IPython.display import Javascript
-
     return Javascript(UNSENT_TEXT_GUARD)
 
 
 def audit_app(folder=None, audits=None) -> w.Widget:
     """The widget the audit notebook displays (and the page script of unsent_text_guard)."""
-    from IPython.display import display
-
     app = AuditApp(folder, AuditStore(audits) if audits else None)  # the slow part, preheated
     wait_for_visitor()
     app.refresh()

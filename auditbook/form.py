@@ -73,9 +73,10 @@ def current_user() -> str:
     )
 
 
-# Forms with an autosave still waiting. A page's kernel ends as the page closes
-# (auditbook.voila_pages), maybe within the autosave's few seconds of a change: the
-# kernel's exit saves them first, so a change the page had sent is never lost with it.
+# Forms that have scheduled an autosave (their _timer says whether one is still waiting). A
+# page's kernel ends as the page closes (auditbook.voila_pages), maybe within the autosave's
+# few seconds of a change: the kernel's exit saves the waiting ones first, so a change the
+# page had sent is never lost with it.
 _WAITING: weakref.WeakSet[AuditForm] = weakref.WeakSet()
 
 
@@ -578,7 +579,6 @@ class AuditForm:
 
     def _autosave(self) -> None:
         self._timer = None
-        _WAITING.discard(self)
         if self.editable and self._values != self._saved_values or self._new:
             self.save(event="autosaved")
 
