@@ -9,23 +9,42 @@ BIN := $(VENV)/bin
 PORT ?= 8866
 APP ?= notebooks/audit.ipynb
 
-.PHONY: app hub test lint schema clean
+.PHONY: app hub test lint schema clean lock lock-upgrade
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
+# Every package comes from uv.lock at the exact version (and hash) recorded there, so an
+# install gives the same versions next month as today. uv itself is pinned here and lives in
+# its own small venv (.uv/), so syncing .venv to the lock never removes it.
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+# uv uses the machine's Python (never downloads one) and refuses a lock that pyproject.toml
+# has moved away from (--locked): run `make lock` after changing a dependency.
+SYNC := UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --python $(PYTHON)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -e .
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+# The app needs the core packages only; --inexact leaves test or hub packages a previous
+# `make test` or `make hub` installed.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --inexact
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --extra test
 	touch $@ $(VENV)/.installed $(VENV)/.installed-hub
 
-$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -e '.[hub]'
+$(VENV)/.installed-hub: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --inexact --extra hub
 	touch $@ $(VENV)/.installed
+
+# After changing a dependency in pyproject.toml: re-resolve the lock (what is already locked
+# stays unless it must move); `make lock-upgrade` moves every package to its newest release.
+lock: | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) lock --python $(PYTHON)
+
+lock-upgrade: | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) lock --upgrade --python $(PYTHON)
 
 app: $(VENV)/.installed
 	$(BIN)/python -m auditbook.serve --notebook $(APP) --port $(PORT)
@@ -62,4 +81,4 @@ schema: $(VENV)/.installed
 	$(BIN)/auditbook schema --out docs/rubric.schema.json
 
 clean:
-	rm -rf $(VENV) deploy/node_modules
+	rm -rf $(VENV) .uv deploy/node_modules
