@@ -47,7 +47,7 @@ lock-upgrade: | $(UV)
 	UV_PYTHON_DOWNLOADS=never $(UV) lock --upgrade --python $(PYTHON)
 
 app: $(VENV)/.installed
-	$(BIN)/python -m auditbook.serve --notebook $(APP) --port $(PORT)
+	$(BIN)/python -m auditbook.serving.serve --notebook $(APP) --port $(PORT)
 
 # JupyterHub's proxy, pinned in deploy/package-lock.json, from the npm registry.
 PROXY := deploy/node_modules/.bin/configurable-http-proxy
@@ -71,6 +71,7 @@ $(CHROMIUM):
 
 test: $(VENV)/.installed-test $(CHROMIUM) $(PROXY)
 	$(BIN)/ruff check auditbook tests benchmarks deploy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test

@@ -11,7 +11,7 @@ DEFAULT_RUBRICS = Path("rubrics")
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import check_paths, summary
+    from .rubrics.library import check_paths, summary
 
     paths = args.paths or [DEFAULT_RUBRICS]
     loaded, problems = check_paths(paths)
@@ -30,7 +30,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import schema_json
+    from .rubrics.schema import schema_json
 
     text = schema_json()
     if args.out:
@@ -41,10 +41,11 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _documents(fmt: str) -> Callable:
-    """An exporter writing one document per audit in a document format of auditbook.exports."""
+    """An exporter writing one document per audit in a document format of
+    auditbook.documents.audit_export."""
 
     def run(records: list[dict], library, out: Path | None, store) -> list[Path]:
-        from .exports import export_audit
+        from .documents.audit_export import export_audit
 
         return [export_audit(r, library, fmt, out, store) for r in records]
 
@@ -59,15 +60,15 @@ def _workbook(kind: str) -> Callable:
     def run(records: list[dict], library, out: Path | None, store) -> list[Path]:
         from datetime import date
 
-        from .analytics import load_audits
-        from .library import project_dir
-        from .tables import analysis_sheets, write_workbook
+        from .analytics.frames import load_audits
+        from .documents.workbook import analysis_sheets, write_workbook
+        from .rubrics.library import project_dir
 
         frames = load_audits(store, library)
         if records:
             frames = frames.filter(ids=[r["id"] for r in records])
         if kind == "pseudonymised":
-            from .pseudonymise import load_key, pseudonymised_sheets
+            from .documents.pseudonymise import load_key, pseudonymised_sheets
 
             sheets = pseudonymised_sheets(frames, load_key())
         else:
@@ -91,9 +92,9 @@ IDENTIFIABLE = ("docx", "html", "xlsx")  # the formats that stay inside the QA t
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .exports import load_audit, rubric_for
-    from .library import load_library
-    from .store import AuditStore, AuditStoreError
+    from .audits.store import AuditStore, AuditStoreError
+    from .documents.audit_export import load_audit, rubric_for
+    from .rubrics.library import load_library
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
     library = load_library()
@@ -117,7 +118,7 @@ def _export(args: argparse.Namespace) -> int:
         run = records or (getattr(exporter, "whole_folder", False) and not failed)
         written = exporter(records, library, args.out, store) if run else []
         if written:
-            from .protection import log_export
+            from .audits.protection import log_export
 
             what = [r["id"] for r in records] if records else "all"
             log_export(args.format, what, ", ".join(map(str, written)), store)
@@ -136,7 +137,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from .demo import summary, write_demo
+    from .demo.audits import summary, write_demo
 
     try:
         written = write_demo(args.out, args.n, args.rubric, args.seed, args.months, args.end)
@@ -149,11 +150,11 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     """Guidance checks on saved audits: 0 none found, 1 some found, 2 an audit unreadable."""
-    from .checks import check_line, run_checks
-    from .exports import load_audit, rubric_for
-    from .library import load_library
-    from .store import AuditStore, AuditStoreError
-    from .validate import RubricError
+    from .audits.store import AuditStore, AuditStoreError
+    from .documents.audit_export import load_audit, rubric_for
+    from .rubrics.checks import check_line, run_checks
+    from .rubrics.library import load_library
+    from .rubrics.problems import RubricError
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
     try:
@@ -192,8 +193,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _hold(args: argparse.Namespace) -> int:
     """Set, lift or list legal holds: 0 done, 1 refused, 2 a mistake in the command."""
-    from .protection import ProtectionError, holds, release_hold, set_hold
-    from .store import AuditStore
+    from .audits.protection import ProtectionError, holds, release_hold, set_hold
+    from .audits.store import AuditStore
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
     try:
@@ -221,8 +222,8 @@ def _hold(args: argparse.Namespace) -> int:
 
 def _retention(args: argparse.Namespace) -> int:
     """Archive or delete old audits: 0 done, 1 refused or some files unreadable."""
-    from .protection import ProtectionError, apply_retention
-    from .store import AuditStore
+    from .audits.protection import ProtectionError, apply_retention
+    from .audits.store import AuditStore
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
     try:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from auditbook.analytics import MAX_WORKERS, load_audits
+from auditbook.analytics.frames import MAX_WORKERS, load_audits
 from auditbook.demo import generate
-from auditbook.library import load_library
+from auditbook.rubrics.library import load_library
 
 
 def floor(folder: Path) -> pd.DataFrame:

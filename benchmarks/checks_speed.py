@@ -4,7 +4,7 @@
 
 Prints medians in ms; not part of the tests' pass/fail. The audit grades every one of the
 descriptor matrix's 57 criteria, fills all 57 evidence boxes with two or three sentences of
-stock practice wording (auditbook.demo_words: the same few hundred words in every box, so many
+stock practice wording (auditbook.demo.words: the same few hundred words in every box, so many
 pairs get past the cheap bounds), and has actions and a safety judgement. Measured:
   - baseline: one `answers.missing()` call (the form runs it, and `progress`, on each change);
   - `run_checks` cold: the text caches cleared first (an audit just opened);
@@ -21,12 +21,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from auditbook import answers as A
-from auditbook import builtin_checks as B
-from auditbook import checks as C
-from auditbook import demo_words as W
 from auditbook import load_rubric
-from auditbook.synthetic import sample_answers
+from auditbook.demo import words as W
+from auditbook.demo.synthetic import sample_answers
+from auditbook.rubrics import answers as A
+from auditbook.rubrics import builtin_checks as B
+from auditbook.rubrics import checks as C
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 1)

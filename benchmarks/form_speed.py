@@ -24,9 +24,9 @@ import nbformat
 from playwright.sync_api import sync_playwright
 
 from auditbook import load_rubric
-from auditbook.form import AuditForm
-from auditbook.serve import CHROMIUM, CHROMIUM_ARGS, VoilaProcess
-from auditbook.store import AuditStore
+from auditbook.audits.store import AuditStore
+from auditbook.forms.form import AuditForm
+from auditbook.serving.serve import CHROMIUM, CHROMIUM_ARGS, VoilaProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = ROOT / "rubrics" / "descriptor-matrix.yaml"
@@ -40,12 +40,12 @@ PAGES = {
         "w.VBox([pick, out])"
     ),
     "form": (
-        "from auditbook import load_rubric\nfrom auditbook.form import AuditForm\n"
-        "from auditbook.store import AuditStore\n"
+        "from auditbook import load_rubric\nfrom auditbook.forms.form import AuditForm\n"
+        "from auditbook.audits.store import AuditStore\n"
         f"AuditForm(load_rubric({str(RUBRIC)!r}), AuditStore({{audits!r}})).widget"
     ),
     "accordion": (
-        "from auditbook.benchmark_pages import accordion_form\n"
+        "from auditbook.forms.accordion import accordion_form\n"
         f"accordion_form({str(RUBRIC)!r}, {{audits!r}})"
     ),
 }

@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from auditbook.serve import extension_args
+from auditbook.serving.serve import extension_args
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader defines it)
 
@@ -58,7 +58,7 @@ c.Authenticator.allow_all = False
 # 3. Each user's server: the hub's own service account (the shared folder is 0700), the app's
 #    notebooks as its only root, Voilà locked down as `make app` locks it, and the app as the
 #    page a user lands on after signing in.
-c.JupyterHub.spawner_class = "auditbook.hub.SharedAccountSpawner"
+c.JupyterHub.spawner_class = "auditbook.serving.hub.SharedAccountSpawner"
 c.SharedAccountSpawner.home_dir_template = str(state / "users" / "{username}")
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.notebook_dir = str(home / "notebooks")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from auditbook.library import load_library
-from auditbook.store import AuditStore
+from auditbook.audits.store import AuditStore
+from auditbook.rubrics.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRICS = ROOT / "rubrics"

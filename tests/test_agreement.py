@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from auditbook.agreement import exact_share, gwet_ac1, weighted_kappa, within_one_share
+from auditbook.analytics.agreement import exact_share, gwet_ac1, weighted_kappa, within_one_share
 
 
 def from_table(table: list[list[int]], categories: list) -> tuple[list, list]:

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from auditbook import summaries as S
 from auditbook.analytics import load_audits, merged_scale, on_shared_scale
-from auditbook.store import AuditStore
+from auditbook.analytics import summaries as S
+from auditbook.audits.store import AuditStore
 
 from .conftest import put
 

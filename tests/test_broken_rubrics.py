@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from auditbook import RubricError, load_rubric
-from auditbook.validate import check_file
+from auditbook.rubrics.library import check_file
 
 
 def test_error_text(broken_path):

@@ -12,27 +12,25 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from auditbook import agreement as K
-from auditbook import charts, load_rubric
-from auditbook.analytics import load_audits
-from auditbook.app import AuditApp
-from auditbook.calibration import (
+from auditbook import load_rubric
+from auditbook.analytics import agreement as K
+from auditbook.analytics import charts, load_audits
+from auditbook.audits.store import AuditStore
+from auditbook.pages.auditor import AuditApp
+from auditbook.pages.calibration import TrainerPage, trainer_page
+from auditbook.pages.trainee import CalibrationForm, reveal_html
+from auditbook.rubrics.exercise import Exercise, Reference
+from auditbook.rubrics.library import load_library
+from auditbook.rubrics.model import Grade
+from auditbook.training.calibration import (
     ALL_TRAINEES,
-    Exercise,
-    Reference,
     calibration_store,
     calibration_table,
     check_code,
     pairwise_table,
     submissions_frame,
     trainee_table,
-    trainer_page,
 )
-from auditbook.calibration_form import CalibrationForm, reveal_html
-from auditbook.calibration_page import TrainerPage
-from auditbook.library import load_library
-from auditbook.rubric import Grade
-from auditbook.store import AuditStore
 
 from .conftest import RUBRICS
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from auditbook import charts
-from auditbook import summaries as S
+from auditbook.analytics import charts
+from auditbook.analytics import summaries as S
 
 SCALE = ["outstanding", "good", "requires_improvement", "inadequate"]
 COLOURS = {"outstanding": "#1a9850", "good": "#91cf60", "requires_improvement": "#fdae61",

@@ -11,14 +11,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from auditbook import demo_words as W
 from auditbook import load_rubric
-from auditbook.checks import CheckRegistry, UnknownCheck, checks, run_checks, settings
+from auditbook.audits.store import AuditStore
 from auditbook.cli import main
-from auditbook.form import AuditForm
-from auditbook.rubric import Actions, Grade, YesNoPartial
-from auditbook.store import AuditStore
-from auditbook.synthetic import sample_answers
+from auditbook.demo import words as W
+from auditbook.demo.synthetic import sample_answers
+from auditbook.forms.form import AuditForm
+from auditbook.rubrics.checks import CheckRegistry, UnknownCheck, checks, run_checks, settings
+from auditbook.rubrics.model import Actions, Grade, YesNoPartial
 
 TODAY = date(2026, 6, 1)
 RUBRICS = [

@@ -13,12 +13,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from auditbook import summaries as S
 from auditbook.analytics import load_audits
-from auditbook.dashboard import Dashboard, dashboard
+from auditbook.analytics import summaries as S
+from auditbook.audits.store import AuditStore
 from auditbook.demo import generate
-from auditbook.library import load_library
-from auditbook.store import AuditStore
+from auditbook.pages.dashboard import Dashboard, dashboard
+from auditbook.rubrics.library import load_library
 
 AS_OF = "2026-11-01"  # "today" for overdue actions, so the figures never drift
 

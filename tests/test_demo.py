@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from auditbook import answers as A
-from auditbook import demo, demo_words
+from auditbook import demo
+from auditbook.audits.store import AuditStore, validate_record
 from auditbook.cli import main
-from auditbook.library import load_library
-from auditbook.store import AuditStore, validate_record
+from auditbook.demo import words as demo_words
+from auditbook.rubrics import answers as A
+from auditbook.rubrics.library import load_library
 
 N = 200
 END = date(2026, 10, 31)  # the last day of the default period (18 months to 2026-10)

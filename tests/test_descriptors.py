@@ -8,7 +8,9 @@ from html import escape, unescape
 import pytest
 
 from auditbook import load_rubric
-from auditbook.descriptors import (
+from auditbook.rubrics.library import load_library
+from auditbook.rubrics.model import Grade, Guidance
+from auditbook.training.descriptors import (
     ADDED,
     DROPPED,
     SAME,
@@ -22,9 +24,7 @@ from auditbook.descriptors import (
     snippet_html,
     word_diff,
 )
-from auditbook.library import load_library
-from auditbook.render import levels_html
-from auditbook.rubric import Grade, Guidance
+from auditbook.training.rubric_html import levels_html
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from typing import get_args, get_origin
 
 from pydantic import BaseModel
 
-from auditbook.rubric import ITEM_TYPES, Guidance, Rubric
-from auditbook.schema import schema_json
+from auditbook.rubrics.model import ITEM_TYPES, Guidance, Rubric
+from auditbook.rubrics.schema import schema_json
 
 DOC = Path("docs/rubric-format.md")
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from auditbook import answers as A
-from auditbook.app import AuditApp
+from auditbook.audits.store import AuditStore
 from auditbook.cli import main
-from auditbook.exports import audit_html, export_audit, long_date, write_docx
-from auditbook.library import load_library
-from auditbook.rubric import Actions, Grade, Rubric, YesNoPartial
-from auditbook.store import AuditStore
-from auditbook.synthetic import sample_answers
+from auditbook.demo.synthetic import sample_answers
+from auditbook.documents.audit_export import audit_html, export_audit, long_date, write_docx
+from auditbook.pages.auditor import AuditApp
+from auditbook.rubrics import answers as A
+from auditbook.rubrics.library import load_library
+from auditbook.rubrics.model import Actions, Grade, Rubric, YesNoPartial
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library(ROOT / "rubrics")

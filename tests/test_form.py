@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from auditbook import load_rubric
-from auditbook.app import AuditApp
-from auditbook.form import AuditForm
-from auditbook.store import AuditStore
-from auditbook.synthetic import sample_answers
+from auditbook.audits.store import AuditStore
+from auditbook.demo.synthetic import sample_answers
+from auditbook.forms.form import AuditForm
+from auditbook.pages.auditor import AuditApp
 
 RUBRICS = [
     "practice-learning-review",
@@ -327,7 +327,7 @@ def test_completed_actions_survive_open_and_save(name, store):
 
 
 def test_the_authenticated_hub_user_is_recorded_not_a_typed_name(monkeypatch, store):
-    from auditbook.form import current_user
+    from auditbook.audits.users import current_user
 
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     monkeypatch.setenv("AUDITBOOK_USER", "AU-01")
@@ -347,8 +347,8 @@ def test_the_authenticated_hub_user_is_recorded_not_a_typed_name(monkeypatch, st
 EXIT_SCRIPT = """
 import asyncio, sys
 from auditbook import load_rubric
-from auditbook.form import AuditForm
-from auditbook.store import AuditStore
+from auditbook.forms.form import AuditForm
+from auditbook.audits.store import AuditStore
 
 async def page():
     rubric = load_rubric("rubrics/practice-learning-review.yaml")

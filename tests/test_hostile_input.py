@@ -21,10 +21,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from auditbook import answers as A
-from auditbook.form import AuditForm
-from auditbook.library import load_library
-from auditbook.rubric import (
+from auditbook.audits.store import AuditStore, AuditStoreError, validate_record
+from auditbook.demo.synthetic import sample_answers
+from auditbook.forms.form import AuditForm
+from auditbook.rubrics import answers as A
+from auditbook.rubrics.library import (
+    RubricError,
+    check_file,
+    check_paths,
+    load_library,
+    load_rubric,
+)
+from auditbook.rubrics.model import (
     Actions,
     DateItem,
     Grade,
@@ -37,9 +45,6 @@ from auditbook.rubric import (
     SingleChoice,
     YesNoPartial,
 )
-from auditbook.store import AuditStore, AuditStoreError, validate_record
-from auditbook.synthetic import sample_answers
-from auditbook.validate import RubricError, check_file, check_paths, load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "example-audit.yaml"

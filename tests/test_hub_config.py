@@ -14,8 +14,8 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
 
-from auditbook.hub import SharedAccountSpawner
-from auditbook.serve import ServerProcess, extension_args, free_port
+from auditbook.serving.hub import SharedAccountSpawner
+from auditbook.serving.serve import ServerProcess, extension_args, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy" / "jupyterhub_config.py"

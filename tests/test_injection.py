@@ -18,14 +18,14 @@ import ipywidgets as w
 import pytest
 
 from auditbook.analytics import load_audits
-from auditbook.app import AuditApp, audits_table_html
-from auditbook.dashboard import Dashboard
-from auditbook.exports import audit_html
-from auditbook.form import AuditForm
-from auditbook.library import load_library
-from auditbook.pages import GuidancePage
-from auditbook.store import AuditStore
-from auditbook.synthetic import sample_answers
+from auditbook.audits.store import AuditStore
+from auditbook.demo.synthetic import sample_answers
+from auditbook.documents.audit_export import audit_html
+from auditbook.forms.form import AuditForm
+from auditbook.pages.auditor import AuditApp, audits_table_html
+from auditbook.pages.dashboard import Dashboard
+from auditbook.pages.guidance import GuidancePage
+from auditbook.rubrics.library import load_library
 
 LIBRARY = load_library()
 PAYLOADS = [
@@ -149,7 +149,9 @@ def fill_and_moderate(store: AuditStore, rubric, payload: str) -> tuple[dict, li
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_hostile_text_is_shown_as_text_everywhere(tmp_path, monkeypatch, payload):
     """One audit of every shipped rubric per payload, in one folder (one dashboard over all)."""
-    monkeypatch.setattr("auditbook.app.load_library", lambda folder=None: LIBRARY)  # 1.7 s each
+    monkeypatch.setattr(
+        "auditbook.pages.auditor.load_library", lambda folder=None: LIBRARY
+    )  # 1.7 s each
     store = AuditStore(tmp_path / "audits")
     records = {}
     for rubric in LIBRARY.rubrics.values():

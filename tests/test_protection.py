@@ -9,10 +9,7 @@ import stat
 import pytest
 
 from auditbook.analytics import load_audits
-from auditbook.app import AuditApp
-from auditbook.cli import main
-from auditbook.dashboard import Dashboard
-from auditbook.protection import (
+from auditbook.audits.protection import (
     EXPORT_LOG,
     HOLDS_FILE,
     RETENTION_LOG,
@@ -25,7 +22,10 @@ from auditbook.protection import (
     release_hold,
     set_hold,
 )
-from auditbook.store import AuditStore
+from auditbook.audits.store import AuditStore
+from auditbook.cli import main
+from auditbook.pages.auditor import AuditApp
+from auditbook.pages.dashboard import Dashboard
 
 from .conftest import grade, put
 

@@ -8,9 +8,9 @@ import random
 import pytest
 
 from auditbook import load_rubric
-from auditbook.questions import Question, QuestionRegistry, UnknownQuestionType, questions
-from auditbook.rubric import ITEM_TYPES
-from auditbook.synthetic import sample_value
+from auditbook.demo.synthetic import sample_value
+from auditbook.forms.questions import Question, QuestionRegistry, UnknownQuestionType, questions
+from auditbook.rubrics.model import ITEM_TYPES
 
 
 def _items_by_type():
@@ -45,7 +45,7 @@ def item_of(type_name):
         return ITEMS[type_name]
     from pydantic import TypeAdapter
 
-    from auditbook.rubric import Item
+    from auditbook.rubrics.model import Item
 
     rubric = load_rubric("docs/examples/example-audit.yaml")
     return rubric, TypeAdapter(Item).validate_python(EXTRA[type_name])
@@ -175,7 +175,7 @@ def test_actions_round_trip_with_completed():
 
 
 def test_actions_completed_date_is_validated():
-    from auditbook.answers import is_answered, item_gaps, value_error
+    from auditbook.rubrics.answers import is_answered, item_gaps, value_error
 
     rubric, item = _date_actions()
     row = {"action": "Update the chronology", "owner": "SW", "due": "2026-12-01"}

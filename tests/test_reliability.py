@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from auditbook import load_rubric
-from auditbook.form import AuditForm
-from auditbook.store import AuditStore, StaleAuditError
+from auditbook.audits.store import AuditStore, StaleAuditError
+from auditbook.forms.form import AuditForm
 
 KILLS = 250  # at least 200 saves interrupted
 AUDITS = ("k1", "k2", "k3")

@@ -7,17 +7,17 @@ import re
 import ipywidgets as widgets
 
 from auditbook import load_rubric
-from auditbook.library import load_library
-from auditbook.pages import GuidancePage, guidance_page
-from auditbook.render import rubric_html
-from auditbook.rubric import Grade
+from auditbook.pages.guidance import GuidancePage, guidance_page
+from auditbook.rubrics.library import load_library
+from auditbook.rubrics.model import Grade
+from auditbook.training.rubric_html import rubric_html
 
 
 def test_every_descriptor_and_prompt_is_shown(rubric_path):
     from html import escape
 
     from auditbook import Guidance
-    from auditbook.render import guidance_html
+    from auditbook.training.rubric_html import guidance_html
 
     doc = load_rubric(rubric_path)
     page = guidance_html(doc) if isinstance(doc, Guidance) else rubric_html(doc)

@@ -6,9 +6,10 @@ import jsonschema
 import yaml
 
 from auditbook import Guidance, Rubric, load_rubric
-from auditbook.rubric import Grade, YesNoPartial
-from auditbook.schema import rubric_schema
-from auditbook.validate import check_paths, possible_values
+from auditbook.rubrics.library import check_paths
+from auditbook.rubrics.model import Grade, YesNoPartial
+from auditbook.rubrics.schema import rubric_schema
+from auditbook.rubrics.validate import possible_values
 
 
 def test_loads_and_validates(rubric_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditbook import serve
+from auditbook.serving import serve
 
 
 def test_command_is_locked_down():
@@ -16,21 +16,26 @@ def test_command_is_locked_down():
     assert "--MappingKernelManager.cull_connected=False" in cmd
     assert "--KernelManager.transport=ipc" in cmd
     assert "--KernelManager.transport=ipc" in serve.extension_args()
-    # auditbook.voila_pages: a closed page's kernel is shut down as it closes; a CSP.
-    assert cmd[1:3] == ["-m", "auditbook.voila"]
-    assert "--ServerApp.jpserver_extensions=auditbook.voila_pages=True" in serve.extension_args()
+    # auditbook.serving.voila_pages: a closed page's kernel is shut down as it closes; a CSP.
+    assert cmd[1:3] == ["-m", "auditbook.serving.voila"]
+    assert (
+        "--ServerApp.jpserver_extensions=auditbook.serving.voila_pages=True"
+        in serve.extension_args()
+    )
 
 
 def test_voila_pages_installs_once():
     from voila.handler import BaseVoilaHandler
 
-    from auditbook import voila_pages
+    from auditbook.serving import voila_pages
 
     voila_pages.install()
     patched = BaseVoilaHandler.prepare
     voila_pages.install()
     assert BaseVoilaHandler.prepare is patched  # not wrapped twice
-    assert voila_pages._jupyter_server_extension_points() == [{"module": "auditbook.voila_pages"}]
+    assert voila_pages._jupyter_server_extension_points() == [
+        {"module": "auditbook.serving.voila_pages"}
+    ]
 
 
 def test_each_setting_given_once_so_voila_starts():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from auditbook.demo import generate
-from auditbook.serve import ServerProcess, extension_args, free_port
+from auditbook.serving.serve import ServerProcess, extension_args, free_port
 
 from .conftest import notebook
 

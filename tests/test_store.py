@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from auditbook import load_rubric
-from auditbook import store as store_module
-from auditbook.store import (
+from auditbook.audits import store as store_module
+from auditbook.audits.store import (
     AuditNotFound,
     AuditStore,
     AuditStoreError,
@@ -436,7 +436,7 @@ def test_every_key_is_documented():
 
 
 def test_default_folder_can_be_set_by_environment(tmp_path, monkeypatch):
-    from auditbook.store import ENV_AUDITS, AuditStore
+    from auditbook.audits.store import ENV_AUDITS, AuditStore
 
     monkeypatch.setenv(ENV_AUDITS, str(tmp_path / "elsewhere"))
     assert AuditStore().root == tmp_path / "elsewhere"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from auditbook.analytics import load_audits
-from auditbook.pseudonymise import (
+from auditbook.documents.pseudonymise import (
     PseudonymKeyError,
     key_id,
     load_key,
@@ -17,7 +17,7 @@ from auditbook.pseudonymise import (
     pseudonymised_sheets,
     suppress,
 )
-from auditbook.tables import analysis_sheets, csv_bytes, workbook_bytes
+from auditbook.documents.workbook import analysis_sheets, csv_bytes, workbook_bytes
 
 from .conftest import put
 
@@ -117,7 +117,7 @@ def test_suppress_blanks_small_counts_but_keeps_zero():
 def test_pseudonymised_export_holds_no_name_free_text_or_raw_id(tmp_path, library):
     # Ten audits of one team so that some summaries pass the n=5 threshold.
     wb = library.rubrics["west-berkshire-learning-audit"]
-    from auditbook.store import AuditStore
+    from auditbook.audits.store import AuditStore
 
     store = AuditStore(tmp_path)
     names = ["Jordan Example", "Casey Sample"]

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import answers as A
-from .library import Library, load_library
-from .rubric import Actions, Grade, Rubric, Scale, YesNoPartial
-from .store import AuditStore, AuditStoreError
+from ..audits.store import AuditStore, AuditStoreError
+from ..rubrics import answers as A
+from ..rubrics.library import Library, load_library
+from ..rubrics.model import Actions, Grade, Rubric, Scale, YesNoPartial
 
 STATUSES = ("draft", "submitted", "moderated")
 PROGRESS_FROM = 200  # files; a progress bar shows on folders larger than this

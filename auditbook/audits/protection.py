@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .store import AuditStore, AuditStoreError, CorruptAuditFile, Now, check_id, stamp
+from .users import current_user
 
 HOLDS_FILE = ".holds.json"
 RETENTION_LOG = "retention-log.jsonl"
@@ -39,11 +40,7 @@ class ProtectionError(ValueError):
 
 
 def _user(user: str | None) -> str:
-    if user:
-        return user
-    from .form import current_user  # issue 6 part 5 replaces this with the signed-in user
-
-    return current_user()
+    return user or current_user()
 
 
 # ------------------------------------------------------------------------- legal holds

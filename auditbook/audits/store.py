@@ -23,11 +23,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .library import project_dir
+from ..rubrics.paths import project_dir
 
 FORMAT = "auditbook-audit"
 FORMAT_VERSION = 1
 STATUSES = ("draft", "submitted", "moderated")
+STATUS_WORDS = {"draft": "Draft", "submitted": "Submitted", "moderated": "Moderated"}
 SUMMARY_KEYS = (
     "rubric_id", "rubric_version", "status", "case_id", "auditor", "saved_at", "saved_by", "error"
 )  # fmt: skip

@@ -1,6 +1,6 @@
 """Demo data: a folder of realistic, reproducible, wholly synthetic audits for every rubric.
 
-The audits are written through :class:`auditbook.store.AuditStore`, so the files are exactly
+The audits are written through :class:`auditbook.audits.store.AuditStore`, so the files are exactly
 what the app writes. Nobody real appears: teams, staff and cases are codes ("Team A", "AU-01",
 "SW-12", "C-00042") and every sentence comes from the lists in demo_words. Grades follow a simple
 model so that the analytics have patterns to find: each team has a quality offset, each section
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from . import answers as A
-from . import demo_words as W
-from .library import Library, load_library
-from .rubric import (
+from ..audits.store import AuditStore
+from ..rubrics import answers as A
+from ..rubrics.library import Library, load_library
+from ..rubrics.model import (
     Actions,
     DateItem,
     Grade,
@@ -34,7 +34,7 @@ from .rubric import (
     SingleChoice,
     YesNoPartial,
 )
-from .store import AuditStore
+from . import words as W
 from .synthetic import sample_value
 
 # ------------------------------------------------------------------ the model's knobs

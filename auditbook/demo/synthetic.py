@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from .rubric import (
+from ..rubrics.model import (
     Actions,
     DateItem,
     Grade,

@@ -1,6 +1,6 @@
 """A saved audit as a document to share or print: a Word file, or a standalone HTML page.
 
-Both are drawn from one list of blocks (auditbook.document), so the Word file and the page
+Both are drawn from one list of blocks (auditbook.documents.blocks), so the Word file and the page
 always say the same thing.
 """
 
@@ -16,11 +16,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .document import CONFIDENTIAL, Heading, Para, Rows, Table, audit_blocks
-from .document import long_date as long_date  # part of this module's API too
-from .library import Library, load_library
-from .rubric import Rubric
-from .store import AuditStore, check_id
+from ..audits.store import AuditStore, check_id
+from ..rubrics.library import Library, load_library
+from ..rubrics.model import Rubric
+from .blocks import CONFIDENTIAL, Heading, Para, Rows, Table, audit_blocks
+from .blocks import long_date as long_date  # part of this module's API too
 
 if TYPE_CHECKING:  # python-docx is imported when a Word file is made, not with the app
     from docx.document import Document as DocxDocument

@@ -1,5 +1,6 @@
 """What a document of a saved audit says, as a list of blocks (headings, paragraphs,
-label/answer rows, tables) that the Word and HTML writers of auditbook.exports both draw.
+label/answer rows, tables) that the Word and HTML writers of auditbook.documents.audit_export
+both draw.
 
 The layout follows the template: the header facts, each section in order with its grades,
 evidence and the moderator's view beside them, the overall grade, the safety judgement and
@@ -11,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import answers as A
-from .rubric import (
+from ..audits.store import STATUS_WORDS, rubric_hash
+from ..rubrics import answers as A
+from ..rubrics.model import (
     Actions,
     DateItem,
     Grade,
@@ -25,9 +27,7 @@ from .rubric import (
     SingleChoice,
     YesNoPartial,
 )
-from .store import rubric_hash
 
-STATUS_WORDS = {"draft": "Draft", "submitted": "Submitted", "moderated": "Moderated"}
 NOT_ANSWERED = "—"
 CONFIDENTIAL = "Confidential: this document holds personal information about a child."
 

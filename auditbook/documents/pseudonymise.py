@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import summaries as S
+from ..analytics import summaries as S
 
 ENV_KEY = "AUDITBOOK_PSEUDONYM_KEY"
 SUPPRESS_BELOW = 5

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from . import summaries as S
+from ..analytics import summaries as S
 
 MAX_SHEET_NAME = 31  # Excel's limit
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from ..audits.store import AuditStore
+from ..rubrics.library import load_rubric
+from ..rubrics.model import Rubric
 from .form import AuditForm
-from .rubric import Rubric
-from .store import AuditStore
-from .validate import load_rubric
 
 
 def accordion_form(rubric_path: str, audits: str) -> w.Widget:

@@ -4,77 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import getpass
-import os
 import weakref
 from datetime import date
 from html import escape
 
 import ipywidgets as w
 
-from . import answers as A
-from .checks import Warning as GuidanceWarning
-from .checks import item_name, run_checks, short
-from .questions import Question, questions, shared, style_for
-from .render import CSS
-from .rubric import Rubric
-from .store import AuditStore, AuditStoreError, StaleAuditError, rubric_hash
-
-FORM_CSS = (
-    CSS
-    + """
-<style>
-.ab-form { max-width: 100%; }
-.ab-stack.widget-inline-hbox { flex-direction: column; align-items: stretch; height: auto; }
-.ab-stack > .widget-label { width: auto !important; max-width: none !important; white-space: normal;
-  text-align: left; line-height: 1.3; padding: .2em 0; font-weight: 600; height: auto; }
-.ab-stack.widget-radio-box, .ab-stack .widget-radio-box { flex-direction: row; flex-wrap: wrap; }
-.ab-stack .widget-radio-box label { margin-right: 1.2em; }
-.ab-sr-label > .widget-label { position: absolute !important; width: 1px !important;
-  height: 1px !important; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.ab-q { margin: .5em 0 1em; }
-.ab-desc { border-left: 6px solid #999; padding: .3em .6em; background: #fafafa; margin: .3em;
-  white-space: normal; line-height: 1.35; }
-.ab-label { font-weight: 600; white-space: normal; }
-.ab-action-head { display: flex; gap: .5em; font-weight: 600; }
-.ab-action-head span { flex: 1 1 22em; }
-.ab-banner { background: #b71c1c; color: #fff; padding: .7em 1em; font-size: 1.1em;
-  border-radius: 4px; white-space: normal; }
-.ab-banner strong { color: #fff; }
-.ab-status { font-weight: 600; white-space: normal; }
-.ab-error { color: #b71c1c; }
-.ab-nav .widget-button { width: 100%; text-align: left; justify-content: flex-start; }
-.ab-nav button { white-space: normal; height: auto; min-height: 28px; }
-.ab-section-head { white-space: normal; }
-/* Jupyter's button colours fail WCAG AA contrast with white text: darker shades. */
-.ab-form .mod-primary, .ab-app .mod-primary { background-color: #0d47a1; color: #fff; }
-.ab-form .mod-success, .ab-app .mod-success { background-color: #1b5e20; color: #fff; }
-.ab-form .mod-danger, .ab-app .mod-danger { background-color: #b71c1c; color: #fff; }
-.ab-nav .ab-current { outline: 3px solid #0d47a1; outline-offset: -3px; font-weight: 700; }
-.ab-missing .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto;
-  text-align: left; }
-.ab-warnings-list:not(:empty) { border-left: 6px solid #8a6d00; background: #fff8e1;
-  padding: .4em .8em; margin: .3em 0; white-space: normal; line-height: 1.35; }
-.ab-warnings-list ul { margin: .3em 0; padding-left: 1.2em; }
-.ab-goto .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto; }
-</style>
-"""
+from ..audits.store import (
+    STATUS_WORDS,
+    AuditStore,
+    AuditStoreError,
+    StaleAuditError,
+    rubric_hash,
+    stamp,
 )
-
-STATUS_WORDS = {"draft": "Draft", "submitted": "Submitted", "moderated": "Moderated"}
-
-
-def current_user() -> str:
-    """Who is using the app: the user JupyterHub authenticated ($JUPYTERHUB_USER, set by the
-    hub in each user's server and so in its kernels), else $AUDITBOOK_USER, else the
-    operating-system account. Under a hub the name cannot be typed in or overridden."""
-    return (
-        os.environ.get("JUPYTERHUB_USER") or os.environ.get("AUDITBOOK_USER") or getpass.getuser()
-    )
-
+from ..audits.users import current_user
+from ..rubrics import answers as A
+from ..rubrics.checks import Warning as GuidanceWarning
+from ..rubrics.checks import item_name, run_checks, short
+from ..rubrics.model import Rubric
+from ..web.style import FORM_CSS
+from .messages import submitted_with, warnings_html
+from .questions import Question, questions, shared, style_for
 
 # Forms that have scheduled an autosave (their _timer says whether one is still waiting). A
-# page's kernel ends as the page closes (auditbook.voila_pages), maybe within the autosave's
+# page's kernel ends as the page closes (auditbook.serving.voila_pages), maybe within the autosave's
 # few seconds of a change: the kernel's exit saves the waiting ones first, so a change the
 # page had sent is never lost with it.
 _WAITING: weakref.WeakSet[AuditForm] = weakref.WeakSet()
@@ -116,7 +70,7 @@ class AuditForm:
         self._timer = None
         self._new = audit_id is None or not self.store.path(audit_id).exists()
         if self._new:
-            from .store import new_record
+            from ..audits.store import new_record
 
             self.record = new_record(rubric, audit_id or self.store.new_id(), self.user)
         else:
@@ -284,7 +238,7 @@ class AuditForm:
             return False
         self.record = {
             **self.record,
-            "escalation": {"reasons": reasons, "confirmed_by": self.user, "confirmed_at": A_now()},
+            "escalation": {"reasons": reasons, "confirmed_by": self.user, "confirmed_at": stamp()},
         }
         return self.save(event="escalation confirmed")
 
@@ -639,36 +593,3 @@ class AuditForm:
             f"{escape(str(saved.get('version')))} of the template; it now opens under version "
             f"{escape(self.rubric.version)}.</div>"
         )
-
-
-def warnings_html(found: list[tuple[str, GuidanceWarning]]) -> str:
-    """The guidance checks panel: each warning with where it is and its fix (all escaped)."""
-    if not found:
-        return '<div class="ab-warnings-list" role="status" aria-live="polite"></div>'
-    rows = "".join(
-        f"<li><strong>{escape(where)}</strong>: {escape(x.message)} "
-        f"<em>Fix:</em> {escape(x.fix)}</li>"
-        for where, x in found[:40]
-    )
-    more = f"<p>… and {len(found) - 40} more.</p>" if len(found) > 40 else ""
-    n = len(found)
-    return (
-        '<div class="ab-warnings-list" role="status" aria-live="polite">'
-        f"<strong>Guidance checks: {n} thing{'s' if n != 1 else ''} to look at again</strong> "
-        '<span class="ab-muted">(these do not stop you saving or submitting)</span>'
-        f"<ul>{rows}</ul>{more}</div>"
-    )
-
-
-def submitted_with(found: list[GuidanceWarning]) -> str:
-    """The end of the submission message when guidance warnings remain."""
-    n = len(found)
-    listed = " ".join(x.message for x in found[:3])
-    more = f" … and {n - 3} more." if n > 3 else ""
-    return f", with {n} guidance warning{'s' if n != 1 else ''} (listed above): {listed}{more}"
-
-
-def A_now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,8 +1,8 @@
 """Question types: one widget class per rubric item type, all with the same contract.
 
 Every question has `widget` (what the form shows), `value` (get and set, in the plain values of
-:mod:`auditbook.answers`), `reset()`, `observe(handler)`, `disabled` and `focus()`. Types are
-registered by name in `questions`, the same call an extension would use.
+:mod:`auditbook.rubrics.answers`), `reset()`, `observe(handler)`, `disabled` and `focus()`.
+Types are registered by name in `questions`, the same call an extension would use.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import ipywidgets as w
 
-from .rubric import Rubric
+from ..rubrics.model import Rubric
 
 
 class UnknownQuestionType(KeyError):

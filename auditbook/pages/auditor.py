@@ -8,14 +8,17 @@ from pathlib import Path
 import ipywidgets as w
 from IPython.display import Javascript, display
 
-from .calibration_form import CalibrationLauncher
-from .exports import DOCUMENT_FORMATS, documents_dir, export_audit
-from .form import FORM_CSS, STATUS_WORDS, AuditForm, current_user
-from .library import Library, load_library
-from .protection import log_export
-from .questions import shared, style_for
-from .store import AuditStore, AuditStoreError
-from .webparts import download_link
+from ..audits.protection import log_export
+from ..audits.store import STATUS_WORDS, AuditStore, AuditStoreError
+from ..audits.users import current_user
+from ..documents.audit_export import DOCUMENT_FORMATS, documents_dir, export_audit
+from ..forms.form import AuditForm
+from ..forms.questions import shared, style_for
+from ..rubrics.library import Library, load_library
+from ..web.parts import download_link
+from ..web.style import FORM_CSS
+from .common import wait_for_visitor
+from .trainee import CalibrationLauncher
 
 
 def audits_table_html(summaries: list[dict], library: Library) -> str:
@@ -213,19 +216,6 @@ class AuditApp:
         link = download_link(data, path.name, DOCUMENT_FORMATS[fmt].mime, f"Download {path.name}")
         self.download.value = f'<p class="ab-download">{link} · written to {escape(str(path))}</p>'
         return path
-
-
-def wait_for_visitor() -> None:
-    """Under Voilà's preheated kernels, pause until a person opens the page.
-
-    A preheated kernel runs the notebook before anyone visits; without this pause the list of
-    saved audits would be as it was when the kernel started, not when the page was opened.
-    """
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:  # not under Voilà
-        return
-    wait_for_request()
 
 
 # Text boxes send their value when the cursor leaves them (continuous_update=False: not a

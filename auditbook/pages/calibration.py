@@ -1,6 +1,6 @@
 """The trainer's view of a calibration exercise: who has submitted, how far each trainee and
 each criterion agree with the reference and trainees with each other, a chart of the spread
-of grades, and the reference rationale. The figures come from auditbook.calibration; this
+of grades, and the reference rationale. The figures come from auditbook.training.calibration; this
 module only arranges them on a page (all text escaped)."""
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
-from . import calibration as C
-from . import charts
+from ..analytics import charts
+from ..audits.store import AuditStoreError
+from ..forms.questions import style_for
+from ..rubrics.library import Library, load_library
+from ..rubrics.model import Grade
+from ..training import calibration as C
+from ..web.parts import figure_card, number_text, table_html
+from .common import wait_for_visitor
 from .dashboard import DASHBOARD_CSS
-from .library import Library
-from .questions import style_for
-from .rubric import Grade
-from .store import AuditStoreError
-from .webparts import figure_card, number_text, table_html
 
 TRAINER_CSS = """
 <style>
@@ -259,3 +260,16 @@ def _labels(rubric) -> dict[str, str]:
 
 def _colours(rubric) -> dict[str, str]:
     return {lv.key: lv.colour for s in rubric.scales for lv in s.levels if lv.colour}
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def trainer_page(exercise: str | None = None, folder=None, calibration=None):
+    """The page the calibration notebook displays: pick an exercise and see its trainees
+    against the reference and each other. `exercise`: the id shown first; `folder`: the
+    rubric folder; `calibration`: the calibration folder (default $AUDITBOOK_CALIBRATION or
+    exports/calibration)."""
+    library = load_library(folder)  # the slow part runs before anyone visits
+    wait_for_visitor()
+    return TrainerPage(library, exercise, calibration).widget

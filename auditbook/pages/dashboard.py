@@ -1,6 +1,6 @@
 """The QA dashboard: saved audits filtered by template, team, dates and status, as headline
-figures, charts, tables and downloads. The figures come from auditbook.summaries; this module
-only arranges them on a page and keeps them in step with the filters.
+figures, charts, tables and downloads. The figures come from auditbook.analytics.summaries;
+this module only arranges them on a page and keeps them in step with the filters.
 
 Grade figures count completed audits (submitted or moderated), as `summaries.headline` does.
 When the filtered audits come from more than one template their grades are put on the shared
@@ -19,14 +19,15 @@ from html import escape
 import ipywidgets as w
 import pandas as pd
 
-from . import charts as C
-from . import summaries as S
-from . import tables as T
-from .analytics import Frames, load_audits, on_shared_scale
-from .library import load_library
-from .questions import style_for
-from .store import AuditStore
-from .webparts import SMALL, XLSX, download_link, figure_card, number_text, table_html
+from ..analytics import charts as C
+from ..analytics import summaries as S
+from ..analytics.frames import Frames, load_audits, on_shared_scale
+from ..audits.store import AuditStore
+from ..documents import workbook as T
+from ..forms.questions import style_for
+from ..rubrics.library import load_library
+from ..web.parts import SMALL, XLSX, download_link, figure_card, number_text, table_html
+from .common import wait_for_visitor
 
 ALL = ""  # the "All templates" / "All teams" / "All statuses" choice
 STATUS_CHOICES = {
@@ -550,9 +551,9 @@ class Dashboard:
         self.excel_button.disabled = False
 
     def _log(self, fmt: str) -> str:
-        """Log the export of the audits shown (auditbook.protection); "" when logged, else
+        """Log the export of the audits shown (auditbook.audits.protection); "" when logged, else
         the error to show instead of the link: an export that is not logged is not offered."""
-        from .protection import log_export
+        from ..audits.protection import log_export
 
         sel = {**self.selection(), "status": self.status.value}
         store = AuditStore(self.source or None)
@@ -567,9 +568,9 @@ class Dashboard:
         return ""
 
     def prepare_pseudonymised(self, key: bytes | None = None) -> None:
-        """Build the pseudonymised workbook of the audits shown (auditbook.pseudonymise, with
-        the key kept outside the project) and offer it as a link."""
-        from .pseudonymise import PseudonymKeyError, load_key, pseudonymised_sheets
+        """Build the pseudonymised workbook of the audits shown (auditbook.documents.pseudonymise,
+        with the key kept outside the project) and offer it as a link."""
+        from ..documents.pseudonymise import PseudonymKeyError, load_key, pseudonymised_sheets
 
         self.pseudo_button.disabled = True
         try:
@@ -599,8 +600,6 @@ def dashboard(
     """The page the dashboard notebook displays: the audits of `audits` (a folder; default
     $AUDITBOOK_AUDITS or exports/audits) with the rubrics of `folder`. `targets` maps
     "good_or_better" and "inadequate" to percentages (default DEFAULT_TARGETS)."""
-    from .app import wait_for_visitor
-
     library = load_library(folder)  # the slow part runs before anyone visits
     wait_for_visitor()
     store = AuditStore(audits)

@@ -6,16 +6,16 @@ from html import escape
 
 import ipywidgets as widgets
 
-from .descriptors import Criterion, Hit, criteria, search, sections
-from .library import Library, load_library
-from .render import (
-    CSS,
+from ..rubrics.library import Library, load_library
+from ..training.descriptors import Criterion, Hit, criteria, search, sections
+from ..training.rubric_html import (
     EXPLORER_CSS,
     guidance_html,
     guidance_panel_html,
     levels_html,
     rubric_html,
 )
+from ..web.style import CSS
 
 MAX_HITS = 25  # results shown at once; a Show button each
 

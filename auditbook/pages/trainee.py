@@ -11,13 +11,14 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .calibration import Exercise, calibration_store, check_code, trainee_result, vignette_html
-from .form import AuditForm
-from .library import Library
-from .questions import shared, style_for
-from .rubric import Rubric
-from .store import AuditStoreError
-from .webparts import table_html
+from ..audits.store import AuditStoreError
+from ..forms.form import AuditForm
+from ..forms.questions import shared, style_for
+from ..rubrics.exercise import Exercise
+from ..rubrics.library import Library
+from ..rubrics.model import Rubric
+from ..training.calibration import calibration_store, check_code, trainee_result, vignette_html
+from ..web.parts import table_html
 
 CALIBRATION_CSS = """
 <style>

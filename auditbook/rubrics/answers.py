@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .rubric import (
+from .model import (
     Actions,
     Condition,
     DateItem,

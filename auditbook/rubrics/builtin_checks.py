@@ -1,5 +1,5 @@
 """The built-in guidance checks, from the auditing guidance's top tips (seed 003) and the
-templates' own rules: each registered in `auditbook.checks.checks` by the same call an
+templates' own rules: each registered in `auditbook.rubrics.checks.checks` by the same call an
 extension would use. What each looks for, and its options, are in docs/checks.md.
 """
 
@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from . import answers as A
-from .checks import (
+from .check_registry import (
     Option,
     Warning,
     answered,
@@ -26,7 +26,7 @@ from .checks import (
     short,
     written,
 )
-from .rubric import Actions, Grade, Rubric, Section, YesNoPartial
+from .model import Actions, Grade, Rubric, Section, YesNoPartial
 
 _NOT_WORD = re.compile(r"[\W_]+")
 

@@ -1,6 +1,6 @@
 """Checking a calibration exercise against the rubric it names: its sections, the items and
 levels of its reference grades, that every criterion the trainee grades has one, and its facts.
-Problems are reported as for rubrics (auditbook.validate.Problem: file, line, key, hint).
+Problems are reported as for rubrics (auditbook.rubrics.problems.Problem: file, line, key, hint).
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from pydantic import ValidationError
 
 from . import answers as A
 from . import yamlsafe
-from .calibration import Exercise
-from .rubric import Grade, Rubric, YesNoPartial
-from .validate import Problem, _from_validation
+from .exercise import Exercise
+from .model import Grade, Rubric, YesNoPartial
+from .paths import RUBRIC_SUFFIXES, rubrics_dir
+from .problems import Problem, from_validation
+from .validate import check_rubric_file
 
 
 def check_exercise(
@@ -28,7 +30,7 @@ def check_exercise(
     try:
         exercise = Exercise.model_validate(raw)
     except ValidationError as exc:
-        found = _from_validation(exc, file, raw, Exercise)
+        found = from_validation(exc, file, raw, Exercise)
         return None, sorted(found, key=lambda p: p.line or 0)
     rubric = (rubrics or {}).get(exercise.rubric)
     known = set(rubrics or {})
@@ -63,9 +65,6 @@ def find_rubric(path: Path, rubric_id: str) -> tuple[Rubric | None, set[str]]:
     """The rubric with this id beside the exercise file, one folder up, or in the rubric
     folder (files directly in each, not below); when there is none, the ids of the rubrics
     there that load, to suggest one."""
-    from .library import rubrics_dir
-    from .validate import RUBRIC_SUFFIXES, check_file
-
     candidates: list[tuple[str, Path]] = []
     folders = dict.fromkeys(p.resolve() for p in (path.parent, path.parent.parent, rubrics_dir()))
     for folder in folders:
@@ -83,10 +82,10 @@ def find_rubric(path: Path, rubric_id: str) -> tuple[Rubric | None, set[str]]:
                 candidates.append((match.group(1), f))
     for found_id, f in candidates:
         if found_id == rubric_id:
-            doc, _ = check_file(f)
+            doc, _ = check_rubric_file(f)
             if isinstance(doc, Rubric):
                 return doc, set()
-    loading = {i for i, f in candidates if isinstance(check_file(f)[0], Rubric)}
+    loading = {i for i, f in candidates if isinstance(check_rubric_file(f)[0], Rubric)}
     return None, loading
 
 
@@ -269,11 +268,11 @@ class _ExerciseChecker:
                     name,
                     "facts",
                     f"is not an answer item '{key}' takes: {error}",
-                    found=_short(value),
+                    found=shorten(value),
                     hint=hint,
                 )
 
 
-def _short(value: Any) -> str:
+def shorten(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:59] + "…"

@@ -2,7 +2,7 @@
 
 A rubric file is YAML; this module says what it may contain. Every model rejects unknown keys,
 so a misspelt key is reported rather than ignored. Cross-references (a condition naming an
-item, a grade naming a scale) are checked in :mod:`auditbook.validate`.
+item, a grade naming a scale) are checked in :mod:`auditbook.rubrics.validate`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import json
 
 from pydantic import TypeAdapter
 
-from .rubric import Guidance, Rubric
+from .model import Guidance, Rubric
 
 SCHEMA_ID = "https://auditbook.invalid/rubric.schema.json"
 

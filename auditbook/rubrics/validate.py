@@ -1,26 +1,22 @@
-"""Loading rubric files and reporting every problem in a QA officer's terms.
-
-Each problem names the file, the line, the item and the key, says what was expected and what
-was found, and gives a hint. Structural problems come from the model; cross-references (a
-condition naming a missing item, a grade naming a missing scale) are checked here.
+"""Checking one rubric or guidance file: parsed safely, validated against the model, and its
+cross-references checked (a condition naming a missing item, a grade naming a missing scale,
+a guidance check's options), every problem reported in a QA officer's terms (`problems`).
+Exercises are checked in `exercise_check`; the folder is loaded by `library`.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import yamlsafe
-from .rubric import (
-    ITEM_TYPES,
+from .checks import config_problems  # the guidance checks' names and options
+from .model import (
     Condition,
     DateItem,
     Grade,
@@ -31,215 +27,7 @@ from .rubric import (
     SingleChoice,
     YesNoPartial,
 )
-
-RUBRIC_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    item: str | None
-    key: str | None
-    message: str
-    expected: str | None = None
-    found: str | None = None
-    hint: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        parts = [where + ":"]
-        if self.item:
-            parts.append(f"{self.item},")
-        if self.key:
-            parts.append(f"key '{self.key}':")
-        text = " ".join(parts) + " " + self.message
-        if self.expected:
-            text += f". Expected {self.expected}"
-        if self.found is not None:
-            text += f"; found {self.found}"
-        text += "."
-        if self.hint:
-            text += f" Hint: {self.hint}"
-        return text
-
-
-class RubricError(ValueError):
-    """A rubric file that cannot be used; `problems` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_KINDS = {
-    "sections": "section",
-    "items": "item",
-    "scales": "scale",
-    "levels": "level",
-    "options": "option",
-    "evidence": "evidence",
-    "documents": "document",
-    "escalation": "escalation rule",
-}
-
-
-def _id_along(data: Any, path: tuple) -> str | None:
-    """Names the innermost item (or section, scale …) along path: "item 'x'"."""
-    found, node, parent_key = None, data, None
-    for step in path:
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(step, str):
-            parent_key = step
-        elif isinstance(node, dict):
-            ident = node.get("id") or node.get("key")
-            kind = _KINDS.get(parent_key, "entry")
-            found = f"{kind} '{ident}'" if isinstance(ident, str) else f"{kind} {step + 1}"
-    return found
-
-
-def _model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
-    """The model class that the mapping at pydantic's error location is validated against."""
-    model: type[BaseModel] | None = root
-    for step in loc:
-        if isinstance(step, int):
-            continue
-        if step in ITEM_TYPES and (model is None or step not in model.model_fields):
-            model = ITEM_TYPES[step]
-        elif model is not None and step in model.model_fields:
-            model = _unwrap(model.model_fields[step].annotation)
-        else:
-            return None
-    return model
-
-
-def _unwrap(ann: Any) -> type[BaseModel] | None:
-    """The single model inside list[...], X | None or Annotated[...]; None for a union of items."""
-    while get_origin(ann) is Annotated:
-        ann = get_args(ann)[0]
-    if get_origin(ann) in (list, dict):
-        return _unwrap(get_args(ann)[-1])
-    if get_origin(ann) in (Union, UnionType):
-        models = [a for a in get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)]
-        return models[0] if len(models) == 1 else None
-    return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
-
-
-def _node_at(data: Any, path: tuple) -> Any:
-    for step in path:
-        try:
-            data = data[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-# ----------------------------------------------------------------- structural problems
-
-
-def _from_validation(err: ValidationError, file: str, raw: Any, root: type) -> list[Problem]:
-    problems = []
-    for e in err.errors(include_url=False):
-        loc = tuple(e["loc"])
-        # Drop the discriminator tag pydantic inserts ("grade" in sections.0.items.1.grade.x).
-        path = tuple(
-            s
-            for i, s in enumerate(loc)
-            if not (s in ITEM_TYPES and i and isinstance(loc[i - 1], int))
-        )
-        line = yamlsafe.line_of(raw, path)
-        item = _id_along(raw, path)
-        key = next((str(s) for s in reversed(path) if isinstance(s, str)), None)
-        kind = e["type"]
-        if kind == "extra_forbidden":
-            parent = _model_at(root, loc[:-1])
-            valid = sorted(parent.model_fields) if parent else []
-            close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    item,
-                    key,
-                    "unknown key",
-                    expected="one of " + ", ".join(valid) if valid else None,
-                    hint=f"did you mean '{close[0]}'?"
-                    if close
-                    else "remove it or check the spelling against docs/rubric-format.md.",
-                )
-            )
-        elif kind == "missing":
-            hint = f"add '{key}:' here; see docs/rubric-format.md."
-            parent = _node_at(raw, path[:-1])
-            if isinstance(parent, dict):
-                close = difflib.get_close_matches(key, [str(k) for k in parent], n=1, cutoff=0.6)
-                if close:
-                    hint = f"is '{close[0]}' a misspelling of '{key}'?"
-            problems.append(Problem(file, line, item, key, "required key is missing", hint=hint))
-        elif kind == "union_tag_invalid":
-            found = e["ctx"]["tag"]
-            close = difflib.get_close_matches(str(found), list(ITEM_TYPES), n=1)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    item,
-                    "type",
-                    "unknown item type",
-                    expected="one of " + ", ".join(ITEM_TYPES),
-                    found=repr(found),
-                    hint=f"did you mean '{close[0]}'?" if close else None,
-                )
-            )
-        elif kind == "union_tag_not_found":
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    item,
-                    "type",
-                    "the item has no type",
-                    expected="one of " + ", ".join(ITEM_TYPES),
-                    hint="add 'type:' to the item.",
-                )
-            )
-        else:
-            msg = e["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, ") :]
-            value = e.get("input")
-            hint = "see docs/rubric-format.md for this key."
-            if isinstance(value, bool):
-                hint = (
-                    "YAML reads unquoted yes/no/on/off/true/false as true or false; "
-                    'write the text in quotes, e.g. "yes".'
-                )
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    item,
-                    key,
-                    msg,
-                    found=None if isinstance(value, (dict, list)) else _short(value),
-                    hint=hint,
-                )
-            )
-    return problems
-
-
-# -------------------------------------------------------------- cross-reference problems
+from .problems import Problem, from_validation, id_along, shorten
 
 
 class _Checker:
@@ -249,7 +37,7 @@ class _Checker:
 
     def add(self, path: tuple, item: str | None, key: str, message: str, **kw) -> None:
         line = yamlsafe.line_of(self.raw, path)
-        item = _id_along(self.raw, path) or (f"'{item}'" if item else None)
+        item = id_along(self.raw, path) or (f"'{item}'" if item else None)
         self.problems.append(Problem(self.file, line, item, key, message, **kw))
 
     def run(self) -> list[Problem]:
@@ -472,8 +260,6 @@ class _Checker:
             need(("fields", name), getattr(rules.fields, name), types, expected)
         for k, esc in enumerate(rules.escalation):
             self.condition(("rules", "escalation", k, "when"), None, esc.when)
-        from .checks import config_problems  # the guidance checks' names and options
-
         for p in config_problems(rubric):
             self.problems.append(
                 Problem(
@@ -502,7 +288,7 @@ def possible_values(rubric: Rubric, item) -> list | None:
 # ------------------------------------------------------------------------------- loading
 
 
-def _parse(path: Path) -> tuple[Any, list[Problem]]:
+def parse(path: Path) -> tuple[Any, list[Problem]]:
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -553,142 +339,31 @@ def _parse(path: Path) -> tuple[Any, list[Problem]]:
                 None,
                 "is not a rubric",
                 expected="a mapping with id, title, sections …",
-                found=_short(raw),
+                found=shorten(raw),
             )
         ]
     return raw, []
 
 
-def _in_order(problems: list[Problem]) -> list[Problem]:
+def in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def check_file(
-    path: str | Path, rubrics: dict[str, Rubric] | None = None
-) -> tuple[Rubric | Guidance | None, list[Problem]]:
-    """Load one rubric, guidance or exercise file and return it with every problem found;
-    an exercise is checked against its rubric, from `rubrics` or found beside the file."""
+def check_rubric_file(path: str | Path) -> tuple[Rubric | Guidance | None, list[Problem]]:
+    """Load one rubric or guidance file and return it with every problem found."""
     path = Path(path)
-    raw, problems = _parse(path)
+    raw, problems = parse(path)
     if problems:
         return None, problems
-    if raw.get("kind") == "exercise":
-        from .exercise_check import check_exercise
+    return check_document(path, raw)
 
-        return check_exercise(path, raw, rubrics)
+
+def check_document(path: Path, raw: dict) -> tuple[Rubric | Guidance | None, list[Problem]]:
+    """Check a parsed rubric or guidance file against the model and its cross-references."""
     root = Guidance if raw.get("kind") == "guidance" else Rubric
     try:
         doc = root.model_validate(raw)
     except ValidationError as exc:
-        return None, _in_order(_from_validation(exc, str(path), raw, root))
+        return None, in_order(from_validation(exc, str(path), raw, root))
     problems = _Checker(str(path), raw, doc).run()
-    return (None if problems else doc), _in_order(problems)
-
-
-def load_rubric(path: str | Path) -> Rubric | Guidance:
-    """Load and validate one rubric (or guidance) file; raises RubricError on any problem."""
-    doc, problems = check_file(path)
-    if problems:
-        raise RubricError(problems)
-    return doc
-
-
-def rubric_files(paths: list[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.suffix in RUBRIC_SUFFIXES and f.is_file())
-        else:
-            out.append(p)
-    return out
-
-
-def check_paths(
-    paths: list[str | Path],
-) -> tuple[list[tuple[Path, Rubric | Guidance]], list[Problem]]:
-    """Check every rubric file under paths, and the guidance each rubric names."""
-    loaded, problems = [], []
-    rubrics: dict[str, Rubric] = {}
-    # Exercises last: each is checked against the rubric it names, loaded by then.
-    for f in sorted(rubric_files(paths), key=_is_exercise):
-        if not f.exists():
-            problems.append(Problem(str(f), None, None, None, "does not exist"))
-            continue
-        doc, found = check_file(f, rubrics)
-        problems += found
-        if doc is not None:
-            loaded.append((f, doc))
-            if isinstance(doc, Rubric):
-                rubrics.setdefault(doc.id, doc)
-    guidance_ids = {d.id for _, d in loaded if isinstance(d, Guidance)}
-    known = guidance_ids | {d.id for d in load_dir_guidance(paths)}
-    for f, doc in loaded:
-        if isinstance(doc, Rubric):
-            for k, gid in enumerate(doc.guidance):
-                if gid not in known:
-                    raw, _ = _parse(f)
-                    problems.append(
-                        Problem(
-                            str(f),
-                            yamlsafe.line_of(raw, ("guidance", k)),
-                            None,
-                            "guidance",
-                            "names guidance that is not among the files checked",
-                            expected="the id of a guidance file: "
-                            + (", ".join(sorted(known)) or "none"),
-                            found=repr(gid),
-                        )
-                    )
-    dup = Counter(d.id for _, d in loaded)
-    for f, doc in loaded:
-        if dup[doc.id] > 1:
-            problems.append(
-                Problem(
-                    str(f),
-                    None,
-                    f"'{doc.id}'",
-                    "id",
-                    "another file has the same id",
-                    hint="each rubric and guidance file needs its own id.",
-                )
-            )
-    return loaded, problems
-
-
-def load_dir_guidance(paths: list[str | Path]) -> list[Guidance]:
-    """Guidance files that sit beside the checked files (so one rubric checks alone)."""
-    out = []
-    folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
-    for folder in folders:
-        for f in rubric_files([folder]):
-            raw, probs = _parse(f)
-            if not probs and raw.get("kind") == "guidance":
-                doc, _ = check_file(f)
-                if doc is not None:
-                    out.append(doc)
-    return out
-
-
-def _is_exercise(path: Path) -> bool:
-    try:
-        return bool(re.search(r"^kind:\s*[\"']?exercise\b", path.read_text("utf-8"), re.M))
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
-def summary(doc: Rubric | Guidance) -> str:
-    """One line describing a loaded rubric, guidance or exercise file."""
-    if getattr(doc, "kind", None) == "exercise":
-        from .calibration import summary as exercise_summary
-
-        return exercise_summary(doc)
-    if isinstance(doc, Guidance):
-        return (
-            f"{doc.id} v{doc.version} (guidance): {len(doc.documents)} documents, "
-            f"{len(doc.scales)} scales"
-        )
-    items = sum(len(s.items) for s in doc.sections)
-    return (
-        f"{doc.id} v{doc.version}: {len(doc.sections)} sections, {items} items, "
-        f"{len(doc.graded)} graded criteria"
-    )
+    return (None if problems else doc), in_order(problems)

@@ -55,8 +55,8 @@ class SharedAccountSpawner(LocalProcessSpawner):
 
     def runtime_dir(self) -> str:
         """A short private folder (0700, from mkdtemp) for the server's kernel connection files
-        and sockets. Kernels talk over Unix sockets (auditbook.serve.KERNEL_TRANSPORT), whose
-        paths must fit in 107 bytes: under the user's home they may not."""
+        and sockets. Kernels talk over Unix sockets (serve.KERNEL_TRANSPORT), whose paths must
+        fit in 107 bytes: under the user's home they may not."""
         if not self._runtime or not os.path.isdir(self._runtime):
             self._runtime = tempfile.mkdtemp(prefix="auditbook-")
         return self._runtime

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # Kernels of closed pages: Voilà 0.5's page asks for its kernel's shutdown as it closes, and
-# auditbook.voila_pages makes that request work (voila#1458). A browser that crashes, or
+# auditbook.serving.voila_pages makes that request work (voila#1458). A browser that crashes, or
 # loses its connection, sends no such request, so idle kernels with no page connected are
 # also culled. An open page keeps its websocket and is never culled (cull_connected stays
 # False), so an auditor who pauses over a case is not cut off; a page whose connection has
@@ -69,8 +69,8 @@ def extension_args(
         "--VoilaConfiguration.file_denylist=.*",
         *kernel_args(cull_idle_timeout, cull_interval),
         # Voilà's pages: a closed page's kernel shut down, and a Content-Security-Policy
-        # (auditbook.voila_pages).
-        "--ServerApp.jpserver_extensions=auditbook.voila_pages=True",
+        # (auditbook.serving.voila_pages).
+        "--ServerApp.jpserver_extensions=auditbook.serving.voila_pages=True",
         # Auditors need the app's pages, not a shell on the server.
         "--ServerApp.terminals_enabled=False",
     ]
@@ -105,7 +105,7 @@ def voila_command(
     return [
         sys.executable,
         "-m",
-        "auditbook.voila",  # Voilà, with auditbook.voila_pages' additions to its pages
+        "auditbook.serving.voila",  # Voilà, with voila_pages' additions to its pages
         str(notebook),
         f"--Voila.ip={ip}",
         f"--port={port}",
@@ -232,8 +232,11 @@ def default_notebook() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Replace this process with Voilà: `python -m auditbook.serve [--port N] [--notebook P]`."""
-    parser = argparse.ArgumentParser(prog="python -m auditbook.serve", description=main.__doc__)
+    """Replace this process with Voilà:
+    `python -m auditbook.serving.serve [--port N] [--notebook P]`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m auditbook.serving.serve", description=main.__doc__
+    )
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--notebook", default=default_notebook())
     parser.add_argument(

@@ -1,10 +1,10 @@
-"""`python -m auditbook.voila ARGS`: Voilà's own command line, with auditbook's additions to
-its pages (auditbook.voila_pages: a closed page's kernel shut down as the page closes, and a
+"""`python -m auditbook.serving.voila ARGS`: Voilà's own command line, with auditbook's additions to
+its pages (auditbook.serving.voila_pages: a closed page's kernel shut down as the page closes, and a
 Content-Security-Policy that keeps the page to its own server)."""
 
 from __future__ import annotations
 
-from auditbook.voila_pages import install
+from auditbook.serving.voila_pages import install
 
 
 def main() -> None:

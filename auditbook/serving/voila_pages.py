@@ -20,9 +20,9 @@ the stylesheets are not fetched, and text that ever got past escaping could neit
 script from elsewhere nor send anything to another host. Inline and eval'd scripts stay
 allowed: Voilà's page is built from them.
 
-`install()` does both for this process. `python -m auditbook.voila` runs Voilà with it (what
+`install()` does both for this process. `python -m auditbook.serving.voila` runs Voilà with it (what
 `make app` and the tests start); under a Jupyter server (each JupyterHub user's server) this
-module is a server extension, enabled by `auditbook.serve.extension_args()`, and changes
+module is a server extension, enabled by `auditbook.serving.serve.extension_args()`, and changes
 Voilà's pages only, not JupyterLab's.
 """
 

@@ -5,7 +5,7 @@ An exercise is data (`kind: exercise` under rubrics/exercises/, see docs/calibra
 validated once at load like a rubric. Trainees' answers are ordinary audit records kept in
 a calibration folder of their own (`calibration_store`), never among real audits. The
 figures are pure functions over a tidy frame (`submissions_frame`) that reuse
-auditbook.summaries; `trainer_page` arranges them for the trainer.
+auditbook.analytics.summaries; auditbook.pages.calibration arranges them for the trainer.
 """
 
 from __future__ import annotations
@@ -13,64 +13,21 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
 
-from . import agreement as K
-from . import answers as A
-from . import summaries as S
-from .rubric import Grade, Id, Model, Rubric, Text
+from ..analytics import agreement as K
+from ..analytics import summaries as S
+from ..rubrics import answers as A
+from ..rubrics.exercise import Exercise, Reference, summary  # noqa: F401  (part of this API)
+from ..rubrics.model import Grade, Rubric
 
 ENV_CALIBRATION = "AUDITBOOK_CALIBRATION"
 TRAINEE_CODE = re.compile(r"[A-Z]{1,3}-\d{1,3}")
 CODE_RULE = (
     "a trainee code such as T-01: one to three capital letters, a hyphen, one to three digits"
 )
-
-
-# ------------------------------------------------------------------------------ the model
-
-
-class Reference(Model):
-    """The trainer's grade of one criterion and why."""
-
-    level: Id = Field(description="A level key of the item's scale, e.g. 'good'.")
-    rationale: Text = Field(description="Why, citing the vignette and the descriptor.")
-
-
-class Exercise(Model):
-    """A calibration exercise: a synthetic case to grade on a rubric, with reference grades."""
-
-    kind: Literal["exercise"]
-    id: Id
-    title: Text
-    version: Text
-    rubric: Id = Field(description="The id of the rubric the trainee grades on.")
-    description: str | None = Field(None, description="Who it is for, what it practises.")
-    sections: Annotated[list[Id], Field(min_length=1)] = Field(
-        description="The sections that apply to this case; any other section that may be "
-        "marked not applicable is marked so for the trainee."
-    )
-    vignette: Text = Field(description="The case, in paragraphs separated by blank lines.")
-    facts: dict[Id, Any] = Field(
-        default_factory=dict,
-        description="Item id to an answer the case gives (header facts, dates), filled in.",
-    )
-    reference: Annotated[dict[Id, Reference], Field(min_length=1)]
-    learning_points: list[str] = Field(default_factory=list)
-
-    def not_applicable(self, rubric: Rubric) -> list[str]:
-        """The sections marked not applicable for the trainee."""
-        return [
-            s.id for s in rubric.sections if s.allow_not_applicable and s.id not in self.sections
-        ]
-
-    def criteria(self, rubric: Rubric) -> list[tuple]:
-        """(section, item) of each criterion with a reference grade, in form order."""
-        return [(s, it) for s, it in rubric.items() if it.id in self.reference]
 
 
 def vignette_html(text: str) -> str:
@@ -92,22 +49,13 @@ def vignette_html(text: str) -> str:
     return "".join(out)
 
 
-def summary(exercise: Exercise) -> str:
-    """One line describing a loaded exercise, for `auditbook validate`."""
-    return (
-        f"{exercise.id} v{exercise.version} (exercise on {exercise.rubric}): "
-        f"{len(exercise.sections)} sections, {len(exercise.reference)} graded criteria with "
-        "reference grades"
-    )
-
-
 # ---------------------------------------------------------------------------- storage
 
 
 def calibration_root(root: str | Path | None = None) -> Path:
     """Where trainees' answers are kept: `root`, else $AUDITBOOK_CALIBRATION (a relative
     folder is taken from the project folder), else exports/calibration/."""
-    from .library import project_dir
+    from ..rubrics.library import project_dir
 
     if root is None and os.environ.get(ENV_CALIBRATION):
         root = Path(os.environ[ENV_CALIBRATION]).expanduser()
@@ -120,7 +68,7 @@ def calibration_root(root: str | Path | None = None) -> Path:
 def calibration_store(exercise_id: str, root: str | Path | None = None, audits=None):
     """The AuditStore of one exercise's answers: <root>/<exercise id>/. Refused when it would
     be the real audits folder (`audits`, default the app's) or inside it."""
-    from .store import AuditStore, check_id
+    from ..audits.store import AuditStore, check_id
 
     folder = (calibration_root(root) / check_id(exercise_id)).resolve()
     real = Path(audits if audits is not None else AuditStore().root).resolve()
@@ -215,7 +163,7 @@ def _on_scale(frame: pd.DataFrame, keys) -> pd.DataFrame:
 def scale_keys(exercise: Exercise, rubric: Rubric, grades_only: bool = False) -> list[str]:
     """The level keys of the criteria's scales, best first: the grading scales first (merged,
     each scale's order kept), then those of yes/no criteria."""
-    from .analytics import merged_scale
+    from ..analytics.frames import merged_scale
 
     criteria = exercise.criteria(rubric)
     keys: list[str] = []
@@ -323,20 +271,3 @@ def trainee_result(exercise: Exercise, rubric: Rubric, record: dict) -> pd.DataF
     frame["match"] = frame.apply(match, axis=1) if len(frame) else []
     frame["rationale"] = [exercise.reference[i].rationale for i in frame["item_id"]]
     return frame
-
-
-# ---------------------------------------------------------------------------- the page
-
-
-def trainer_page(exercise: str | None = None, folder=None, calibration=None):
-    """The page the calibration notebook displays: pick an exercise and see its trainees
-    against the reference and each other. `exercise`: the id shown first; `folder`: the
-    rubric folder; `calibration`: the calibration folder (default $AUDITBOOK_CALIBRATION or
-    exports/calibration)."""
-    from .app import wait_for_visitor
-    from .calibration_page import TrainerPage
-    from .library import load_library
-
-    library = load_library(folder)  # the slow part runs before anyone visits
-    wait_for_visitor()
-    return TrainerPage(library, exercise, calibration).widget

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html import escape
 
-from .rubric import Grade, Guidance, Rubric, Scale
+from ..rubrics.model import Grade, Guidance, Rubric, Scale
 
 SCALES_SECTION = "grade-scales"  # the section id under which a rubric's own scales are listed
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .descriptors import Criterion, compared_with, diff_html
-from .rubric import (
+from ..rubrics.model import (
     Actions,
     Condition,
     Document,
@@ -22,26 +21,8 @@ from .rubric import (
     SingleChoice,
     YesNoPartial,
 )
-
-CSS = """
-<style>
-.ab-doc { font-family: system-ui, sans-serif; line-height: 1.4; max-width: 100%; }
-.ab-doc h2 { margin: 1.2em 0 .3em; }
-.ab-doc h3 { margin: 1em 0 .3em; border-bottom: 1px solid #ccc; }
-.ab-meta, .ab-muted { color: #555; font-size: .9em; }
-.ab-notes { background: #fff8e1; border-left: 4px solid #f9a825; padding: .5em .8em; }
-.ab-item { margin: .6em 0; padding-left: .6em; border-left: 3px solid #e0e0e0; }
-.ab-tag { display: inline-block; font-size: .75em; padding: 0 .4em; margin-left: .3em;
-          border-radius: 3px; background: #eceff1; color: #37474f; }
-.ab-matrix { border-collapse: collapse; width: 100%; margin: .5em 0; table-layout: fixed; }
-.ab-matrix th, .ab-matrix td { border: 1px solid #bbb; padding: .35em; vertical-align: top;
-                               font-size: .85em; }
-.ab-matrix th.ab-crit { width: 14%; text-align: left; background: #f5f5f5; }
-.ab-swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
-             margin-right: .3em; vertical-align: middle; }
-.ab-para { white-space: pre-wrap; }
-</style>
-"""
+from ..web.style import CSS
+from .descriptors import Criterion, compared_with, diff_html
 
 
 def _t(text: str | None) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from auditbook.serve import CHROMIUM, CHROMIUM_ARGS, VoilaProcess
+from auditbook.serving.serve import CHROMIUM, CHROMIUM_ARGS, VoilaProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

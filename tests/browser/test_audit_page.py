@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from auditbook import load_rubric
-from auditbook.store import AuditStore
-from auditbook.synthetic import sample_answers
+from auditbook.audits.store import AuditStore
+from auditbook.demo.synthetic import sample_answers
 
 from .conftest import wait_for_widgets
 
@@ -189,7 +189,7 @@ def answers_once_closed(page, path, text: str, timeout: float = 20) -> dict:
 
 
 def test_a_change_made_just_before_the_page_closes_is_saved(page, voila_server):
-    # The page's kernel is shut down as the page closes (auditbook.voila_pages): a change
+    # The page's kernel is shut down as the page closes (auditbook.serving.voila_pages): a change
     # still waiting for its autosave must be written first, not lost with the kernel.
     path = saved_draft(page, voila_server, "C-CLOSE-1")
     type_into(page, "Team Case held in", "Team-typed-then-closed")
@@ -203,7 +203,7 @@ def test_a_change_made_just_before_the_page_closes_is_saved(page, voila_server):
 
 def test_text_still_in_its_box_when_the_page_closes_is_saved(page, voila_server):
     # Boxes send their value when the cursor leaves them, and also after a short pause in
-    # typing (auditbook.app.UNSENT_TEXT_GUARD): the auditor types, pauses, and closes the
+    # typing (auditbook.pages.auditor.UNSENT_TEXT_GUARD): the auditor types, pauses, and closes the
     # page with the cursor still in the box.
     path = saved_draft(page, voila_server, "C-CLOSE-2")
     pen = page.locator(".ab-q-pen_picture textarea")

@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from auditbook.calibration import calibration_store
-from auditbook.library import load_library
+from auditbook.rubrics.library import load_library
+from auditbook.training.calibration import calibration_store
 
 from .conftest import serve_notebooks, wait_for_widgets
 from .test_accessibility import serious_violations

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from auditbook import summaries as S
 from auditbook.analytics import load_audits
+from auditbook.analytics import summaries as S
 from auditbook.demo import generate
 
 from .conftest import serve_notebooks, wait_for_widgets

@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from auditbook.answers import visible
-from auditbook.library import load_library
-from auditbook.synthetic import sample_answers
+from auditbook.demo.synthetic import sample_answers
+from auditbook.rubrics.answers import visible
+from auditbook.rubrics.library import load_library
 
 from .test_audit_page import audit_files, choose_audit, open_app
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from auditbook import load_rubric
-from auditbook.store import AuditStore
-from auditbook.synthetic import sample_answers
+from auditbook.audits.store import AuditStore
+from auditbook.demo.synthetic import sample_answers
 
 from .test_audit_page import choose_audit, open_app
 

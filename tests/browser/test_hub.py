@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from auditbook import summaries as S
 from auditbook.analytics import load_audits
+from auditbook.analytics import summaries as S
 from auditbook.demo import generate
-from auditbook.serve import ServerProcess, free_port
+from auditbook.serving.serve import ServerProcess, free_port
 
 from .conftest import PAGE_TIMEOUT, ROOT, page_kernel, wait_for_kernel_to_end, wait_for_widgets
 from .test_audit_page import PLR, choose_audit, type_into
@@ -224,7 +224,7 @@ def test_analysts_get_the_dashboard_over_the_shared_folder(browser, hub, tmp_pat
 def test_closing_the_app_ends_its_kernel_in_the_users_server(browser, hub):
     # voila#1458: Voilà's page asks for its kernel's shutdown as it closes, a request refused
     # without an _xsrf cookie. Under the hub, JupyterHub's single-user server sets that cookie
-    # on the page (auditbook.voila_pages does it for plain Jupyter servers and Voilà), so
+    # on the page (auditbook.serving.voila_pages does it for plain Jupyter servers and Voilà), so
     # the kernel goes when the page closes, not when idle culling finds it 15 minutes later.
     context, page = sign_in(browser, hub, "alice.auditor", PASSWORDS["alice.auditor"])
     api = context.new_page()

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from auditbook.demo import generate
-from auditbook.serve import VoilaProcess
+from auditbook.serving.serve import VoilaProcess
 
 from ..conftest import notebook
 from .conftest import ROOT, START_TIMEOUT, page_kernel, wait_for_kernel_to_end, wait_for_widgets
@@ -189,7 +189,7 @@ def test_listens_on_loopback_only(shipped):
 
 def test_kernels_use_unix_sockets_not_tcp_ports(shipped):
     # TCP kernels started at the same moment can race for a port and die at start, leaving
-    # their page loading forever (auditbook.serve.KERNEL_TRANSPORT).
+    # their page loading forever (auditbook.serving.serve.KERNEL_TRANSPORT).
     status, _ = fetch(shipped.render_url("audit.ipynb"))
     assert status == 200
     connections = kernel_connections(shipped)
@@ -255,7 +255,7 @@ def wait_for_no_kernel(server: VoilaProcess, kernel_id: str) -> float:
 
 def test_closing_or_reloading_a_page_ends_its_kernel(shipped, page):
     # voila#1458: Voilà's page asks for its kernel's shutdown as it unloads, and without
-    # auditbook.voila_pages the request is refused (403) and the kernel runs on until
+    # auditbook.serving.voila_pages the request is refused (403) and the kernel runs on until
     # culled, 15 minutes later in the shipped configuration. Here it goes within seconds.
     page.goto(shipped.render_url("audit.ipynb"), timeout=90_000)
     wait_for_widgets(page, ".ab-app")
@@ -289,7 +289,7 @@ def test_closing_or_reloading_a_page_ends_its_kernel(shipped, page):
 )
 def test_pages_fetch_nothing_from_another_host(shipped, page, notebook, selector):
     # Voilà's template links Font Awesome from cdn.jsdelivr.net; the page's policy
-    # (auditbook.voila_pages.PAGE_POLICY) keeps it, and anything else, to its own server.
+    # (auditbook.serving.voila_pages.PAGE_POLICY) keeps it, and anything else, to its own server.
     server = shipped.url
     elsewhere, blocked, violations = [], [], []
     page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))

@@ -1,6 +1,6 @@
 """The app in a browser on a plain Jupyter server with Voilà's server extension: the page has
 auditbook's policy, and closing it ends its kernel (voila#1458); both come from
-auditbook.voila_pages, which auditbook.serve.extension_args() enables."""
+auditbook.serving.voila_pages, which auditbook.serving.serve.extension_args() enables."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_closing_the_app_ends_its_kernel(jupyter_server, page):  # noqa: F811
     # Signed in with the token in the address, as `jupyter server` prints it: from then on
     # the browser is signed in by cookie, as a person's is (a token header skips XSRF checks).
     response = page.goto(f"{url}/voila/render/audit.ipynb?token={TOKEN}", timeout=90_000)
-    # The page's policy keeps it to its own server (auditbook.voila_pages.PAGE_POLICY).
+    # The page's policy keeps it to its own server (auditbook.serving.voila_pages.PAGE_POLICY).
     assert "default-src 'self'" in response.headers["content-security-policy"]
     wait_for_widgets(page, ".ab-app")
     kernel = page_kernel(page)

@@ -1,0 +1,2 @@
+"""HTML that pages and documents share: the stylesheet and small escaped pieces (tables,
+headline figure cards, download links). Imports nothing else of auditbook."""

@@ -1,0 +1,63 @@
+"""The stylesheet the pages and rubric views share (the `ab-` classes)."""
+
+CSS = """
+<style>
+.ab-doc { font-family: system-ui, sans-serif; line-height: 1.4; max-width: 100%; }
+.ab-doc h2 { margin: 1.2em 0 .3em; }
+.ab-doc h3 { margin: 1em 0 .3em; border-bottom: 1px solid #ccc; }
+.ab-meta, .ab-muted { color: #555; font-size: .9em; }
+.ab-notes { background: #fff8e1; border-left: 4px solid #f9a825; padding: .5em .8em; }
+.ab-item { margin: .6em 0; padding-left: .6em; border-left: 3px solid #e0e0e0; }
+.ab-tag { display: inline-block; font-size: .75em; padding: 0 .4em; margin-left: .3em;
+          border-radius: 3px; background: #eceff1; color: #37474f; }
+.ab-matrix { border-collapse: collapse; width: 100%; margin: .5em 0; table-layout: fixed; }
+.ab-matrix th, .ab-matrix td { border: 1px solid #bbb; padding: .35em; vertical-align: top;
+                               font-size: .85em; }
+.ab-matrix th.ab-crit { width: 14%; text-align: left; background: #f5f5f5; }
+.ab-swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
+             margin-right: .3em; vertical-align: middle; }
+.ab-para { white-space: pre-wrap; }
+</style>
+"""
+
+# The audit form and the auditor app (auditbook.forms.form, auditbook.pages.auditor).
+FORM_CSS = (
+    CSS
+    + """
+<style>
+.ab-form { max-width: 100%; }
+.ab-stack.widget-inline-hbox { flex-direction: column; align-items: stretch; height: auto; }
+.ab-stack > .widget-label { width: auto !important; max-width: none !important; white-space: normal;
+  text-align: left; line-height: 1.3; padding: .2em 0; font-weight: 600; height: auto; }
+.ab-stack.widget-radio-box, .ab-stack .widget-radio-box { flex-direction: row; flex-wrap: wrap; }
+.ab-stack .widget-radio-box label { margin-right: 1.2em; }
+.ab-sr-label > .widget-label { position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.ab-q { margin: .5em 0 1em; }
+.ab-desc { border-left: 6px solid #999; padding: .3em .6em; background: #fafafa; margin: .3em;
+  white-space: normal; line-height: 1.35; }
+.ab-label { font-weight: 600; white-space: normal; }
+.ab-action-head { display: flex; gap: .5em; font-weight: 600; }
+.ab-action-head span { flex: 1 1 22em; }
+.ab-banner { background: #b71c1c; color: #fff; padding: .7em 1em; font-size: 1.1em;
+  border-radius: 4px; white-space: normal; }
+.ab-banner strong { color: #fff; }
+.ab-status { font-weight: 600; white-space: normal; }
+.ab-error { color: #b71c1c; }
+.ab-nav .widget-button { width: 100%; text-align: left; justify-content: flex-start; }
+.ab-nav button { white-space: normal; height: auto; min-height: 28px; }
+.ab-section-head { white-space: normal; }
+/* Jupyter's button colours fail WCAG AA contrast with white text: darker shades. */
+.ab-form .mod-primary, .ab-app .mod-primary { background-color: #0d47a1; color: #fff; }
+.ab-form .mod-success, .ab-app .mod-success { background-color: #1b5e20; color: #fff; }
+.ab-form .mod-danger, .ab-app .mod-danger { background-color: #b71c1c; color: #fff; }
+.ab-nav .ab-current { outline: 3px solid #0d47a1; outline-offset: -3px; font-weight: 700; }
+.ab-missing .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto;
+  text-align: left; }
+.ab-warnings-list:not(:empty) { border-left: 6px solid #8a6d00; background: #fff8e1;
+  padding: .4em .8em; margin: .3em 0; white-space: normal; line-height: 1.35; }
+.ab-warnings-list ul { margin: .3em 0; padding-left: 1.2em; }
+.ab-goto .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto; }
+</style>
+"""
+)
