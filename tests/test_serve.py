@@ -59,3 +59,73 @@ def test_main_binds_loopback_unless_told(monkeypatch):
         "--Voila.ip=10.0.0.5",
         "--Voila.ip=0.0.0.0",
     ]
+
+
+def test_only_app_pages_are_preheated():
+    # An analysis notebook (explore.ipynb: 500 demo audits and charts) is for JupyterLab;
+    # preheating it made every start compete with the app pages for the first visit.
+    import json
+    import re
+    from pathlib import Path
+
+    cmd = serve.voila_command("notebooks", 8866)
+    assert "--preheat_kernel=True" in cmd
+    [denied] = [a for a in cmd if a.startswith("--VoilaKernelManager.preheat_denylist=")]
+    patterns = json.loads(denied.split("=", 1)[1])
+
+    # Voilà matches each pattern from the start of the notebook's absolute path.
+    def preheated(name):
+        path = str(Path("notebooks").resolve() / name)
+        return not any(re.match(p, path) or p in path for p in patterns)
+
+    assert not preheated("explore.ipynb")
+    for page in ("audit.ipynb", "dashboard.ipynb", "guidance.ipynb", "calibration.ipynb"):
+        assert preheated(page)
+    assert serve.notebook_kind("notebooks/explore.ipynb") == "analysis"
+    assert serve.notebook_kind("notebooks/audit.ipynb") == "page"
+    # A single notebook has a pool of its own only.
+    assert serve.preheat_args("notebooks/audit.ipynb") == ["--preheat_kernel=True"]
+
+
+WAIT_FOR_VISITOR = """
+import asyncio, os, sys, threading
+import tornado.httpserver, tornado.netutil, tornado.web, tornado.websocket
+
+class Query(tornado.websocket.WebSocketHandler):
+    def open(self, kernel_id):
+        seen.append((self.request.path, kernel_id))
+        self.write_message('{"QUERY_STRING": "visit=1"}')
+
+seen = []
+ready = threading.Event()
+
+def serve():
+    async def main():
+        [sock] = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        app = tornado.web.Application([(r"/voila/query/(.*)", Query)])
+        tornado.httpserver.HTTPServer(app).add_sockets([sock])
+        os.environ["VOILA_APP_PORT"] = str(sock.getsockname()[1])
+        ready.set()
+        await asyncio.Event().wait()
+    asyncio.run(main())
+
+threading.Thread(target=serve, daemon=True).start()
+ready.wait()
+os.environ.update(VOILA_PREHEAT="True", VOILA_KERNEL_ID="k-1", VOILA_SERVER_URL="/")
+from auditbook.pages.common import wait_for_visitor
+wait_for_visitor()
+print(seen, os.environ.get("QUERY_STRING"), "voila" in sys.modules)
+"""
+
+
+def test_wait_for_visitor_waits_on_voilas_query_socket_without_importing_voila():
+    # voila.utils.wait_for_request imports Voilà's server into every preheated kernel (3-5 s
+    # of CPU each as the server starts); auditbook.pages.common speaks the same protocol without it.
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", WAIT_FOR_VISITOR], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[('/voila/query/k-1',", "'k-1')]", "visit=1", "False"]

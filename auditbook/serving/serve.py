@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -94,6 +96,41 @@ CHROMIUM_ARGS = [
 ]
 
 
+def notebook_kind(path: str | Path) -> str:
+    """The notebook's `auditbook.kind` metadata: "page" (a thin notebook Voilà serves as an
+    app page, the default) or "analysis" (a worked example for JupyterLab)."""
+    try:
+        metadata = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return "page"
+    return (metadata.get("auditbook") or {}).get("kind", "page")
+
+
+def preheat_args(notebook: str | Path) -> list[str]:
+    """A kernel per app page runs the page's notebook ahead of the first visit, so pages open
+    in a few seconds; Voilà's default would also preheat every other notebook in the folder.
+
+    A page opened while its pooled kernel is still running the notebook waits for that run,
+    so the first visit to a fresh server waits for every kernel Voilà starts at once. Analysis
+    notebooks (notebooks/explore.ipynb writes 500 demo audits and draws charts) are for
+    JupyterLab: preheating them made each start compete with the app pages, on two cores,
+    for work nobody asked for; they still open, with a kernel started for the visit.
+    """
+    args = ["--preheat_kernel=True"]
+    folder = Path(notebook)
+    if folder.is_dir():
+        # Voilà matches each entry as a regex from the start of the notebook's absolute path
+        # (or as a substring of it): "(.*/)?explore\.ipynb$" is that notebook of the folder.
+        skip = [
+            "(.*/)?" + re.escape(path.relative_to(folder).as_posix()) + "$"
+            for path in sorted(folder.rglob("*.ipynb"))
+            if ".ipynb_checkpoints" not in path.parts and notebook_kind(path) != "page"
+        ]
+        if skip:  # one list, as JSON: a bare string here is silently ignored
+            args.append(f"--VoilaKernelManager.preheat_denylist={json.dumps(skip)}")
+    return args
+
+
 def voila_command(
     notebook: str | Path,
     port: int,
@@ -110,8 +147,7 @@ def voila_command(
         f"--Voila.ip={ip}",
         f"--port={port}",
         *lockdown_args(*cull),
-        # A kernel per notebook runs ahead of the first visit, so pages open in about a second.
-        "--preheat_kernel=True",
+        *preheat_args(notebook),
         *extra,
     ]
 
