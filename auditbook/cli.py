@@ -62,7 +62,7 @@ def _workbook(kind: str) -> Callable:
 
         from .analytics.frames import load_audits
         from .documents.workbook import analysis_sheets, write_workbook
-        from .rubrics.library import project_dir
+        from .rubrics.paths import project_dir
 
         frames = load_audits(store, library)
         if records:

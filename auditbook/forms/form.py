@@ -15,6 +15,7 @@ from ..audits.store import (
     AuditStore,
     AuditStoreError,
     StaleAuditError,
+    new_record,
     rubric_hash,
     stamp,
 )
@@ -70,8 +71,6 @@ class AuditForm:
         self._timer = None
         self._new = audit_id is None or not self.store.path(audit_id).exists()
         if self._new:
-            from ..audits.store import new_record
-
             self.record = new_record(rubric, audit_id or self.store.new_id(), self.user)
         else:
             self.record = self.store.load(audit_id)

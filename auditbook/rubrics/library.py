@@ -13,7 +13,7 @@ from .exercise import Exercise
 from .exercise import summary as exercise_summary
 from .exercise_check import check_exercise
 from .model import Guidance, Rubric
-from .paths import ENV_RUBRICS, RUBRIC_SUFFIXES, project_dir, rubrics_dir  # noqa: F401
+from .paths import RUBRIC_SUFFIXES, rubrics_dir
 from .problems import Problem, RubricError
 from .validate import check_document, parse
 

@@ -19,9 +19,12 @@ import pandas as pd
 
 from ..analytics import agreement as K
 from ..analytics import summaries as S
+from ..analytics.frames import merged_scale
+from ..audits.store import AuditStore, check_id
 from ..rubrics import answers as A
-from ..rubrics.exercise import Exercise, Reference, summary  # noqa: F401  (part of this API)
+from ..rubrics.exercise import Exercise
 from ..rubrics.model import Grade, Rubric
+from ..rubrics.paths import project_dir
 
 ENV_CALIBRATION = "AUDITBOOK_CALIBRATION"
 TRAINEE_CODE = re.compile(r"[A-Z]{1,3}-\d{1,3}")
@@ -55,8 +58,6 @@ def vignette_html(text: str) -> str:
 def calibration_root(root: str | Path | None = None) -> Path:
     """Where trainees' answers are kept: `root`, else $AUDITBOOK_CALIBRATION (a relative
     folder is taken from the project folder), else exports/calibration/."""
-    from ..rubrics.library import project_dir
-
     if root is None and os.environ.get(ENV_CALIBRATION):
         root = Path(os.environ[ENV_CALIBRATION]).expanduser()
     if root is None:
@@ -68,8 +69,6 @@ def calibration_root(root: str | Path | None = None) -> Path:
 def calibration_store(exercise_id: str, root: str | Path | None = None, audits=None):
     """The AuditStore of one exercise's answers: <root>/<exercise id>/. Refused when it would
     be the real audits folder (`audits`, default the app's) or inside it."""
-    from ..audits.store import AuditStore, check_id
-
     folder = (calibration_root(root) / check_id(exercise_id)).resolve()
     real = Path(audits if audits is not None else AuditStore().root).resolve()
     if folder == real or real in folder.parents:
@@ -163,8 +162,6 @@ def _on_scale(frame: pd.DataFrame, keys) -> pd.DataFrame:
 def scale_keys(exercise: Exercise, rubric: Rubric, grades_only: bool = False) -> list[str]:
     """The level keys of the criteria's scales, best first: the grading scales first (merged,
     each scale's order kept), then those of yes/no criteria."""
-    from ..analytics.frames import merged_scale
-
     criteria = exercise.criteria(rubric)
     keys: list[str] = []
     for kind in ("grade",) if grades_only else ("grade", "yes_no_partial"):
