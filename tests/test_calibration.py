@@ -301,6 +301,7 @@ def test_the_reference_is_shown_only_after_submitting(app):
         "evidence": {"rationale": "Drift in permanence."},
     }
     form._submit_btn.click()  # the Submit button a person presses
+    form._confirm_yes.click()  # and "Yes, submit"
     assert form.status == "submitted"
     shown = form.reveal.value
     assert escape(rationale) in shown

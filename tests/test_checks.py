@@ -341,7 +341,7 @@ def test_form_shows_warnings_as_the_auditor_types_and_never_blocks(store):
     assert store.load(form.audit_id)["answers"]["planning_grade"]["evidence"]["findings"]
     assert form.submit(), form._message.value
     said = form._message.value
-    assert "Submitted at" in said and "with 1 guidance warning (listed above)" in said
+    assert "Submitted " in said and "with 1 guidance warning (listed above)" in said
     assert "repeats the evidence for &#x27;Assessment&#x27;" in said
     assert store.load(form.audit_id)["status"] == "submitted"
 

@@ -72,7 +72,7 @@ def test_submit_lists_what_is_missing_and_does_not_submit(store):
     assert form.status == "draft"
     labels = [b.description for b in form._missing_box.children[1:]]
     assert any("Assessment" in t for t in labels)
-    assert "required answers are missing" in form._message.value
+    assert "questions still need an answer" in form._message.value
     # Clicking a missing entry opens its section.
     first = form.missing()[0]
     form._missing_box.children[1].click()
@@ -191,9 +191,12 @@ def test_submitted_is_read_only_until_reopened(store):
     form.data = sample_answers(r, seed=1)
     assert form.submit()
     assert form.question(r.graded[0].id).disabled
-    assert form.reopen()
+    assert not form.reopen()  # a reason is asked for
+    assert form.status == "submitted"
+    assert form.reopen("Wrong child's file attached")
     assert form.editable and not form.question(r.graded[0].id).disabled
-    assert [e["event"] for e in store.load(form.audit_id)["history"]][-1] == "reopened"
+    last = store.load(form.audit_id)["history"][-1]
+    assert last["event"] == "reopened" and last["reason"] == "Wrong child's file attached"
 
 
 def test_invalid_values_are_refused(store):
@@ -201,9 +204,29 @@ def test_invalid_values_are_refused(store):
     form = AuditForm(r, store, user="SW-01", autosave_delay=None)
     with pytest.raises(ValueError, match="Month PLR"):
         form.data = {"month_allocated": "2026-13"}
-    form.question("month_allocated").value = "March"
-    assert not form.save()
-    assert "Month PLR" in form._message.value
+    # Typed text the form cannot accept is kept as typed, never blocks the other answers,
+    # and is shown at its field and in the error summary.
+    form.question("month_allocated").value = "sometime in March"
+    form.question("id_number").value = "C-0001"
+    assert form.save()
+    saved = store.load(form.audit_id)
+    assert saved["answers"]["id_number"] == "C-0001"
+    assert "month_allocated" not in saved["answers"]
+    assert saved["unaccepted"] == {"month_allocated": "sometime in March"}
+    q = form.question("month_allocated")
+    assert "sometime in March" in q.notes.value and "ab-error-message" in q.notes.value
+    assert "There is a problem" in form._error_summary.children[0].value
+    assert "Month PLR" in form._error_summary.children[1].description
+    assert any(g.item_id == "month_allocated" for g in form.missing())
+    # Reopened, the typed text comes back with its error; corrected, it leaves `unaccepted`.
+    again = AuditForm(r, store, form.audit_id, user="SW-01", autosave_delay=None)
+    assert again.question("month_allocated").field.value == "sometime in March"
+    assert again.question("month_allocated").error
+    again.question("month_allocated").value = "Mar 2026"  # a month as people write it
+    assert again.save()
+    saved = store.load(form.audit_id)
+    assert saved["answers"]["month_allocated"] == "2026-03" and "unaccepted" not in saved
+    assert not again.question("month_allocated").error and not again._error_summary.children
 
 
 def test_old_rubric_version_answers_are_kept(store):
@@ -255,8 +278,13 @@ def test_app_new_resume_moderate(store):
     app.back_btn.click()
     assert app.form is None and form.audit_id in app.table.value
     app.audit_picker.value = form.audit_id
-    app.moderate_btn.click()
-    assert app.form.role == "moderator" and app.form.audit_id == form.audit_id
+    app.moderate_btn.click()  # SW-01 audited it: they may not moderate it
+    assert app.form is None and "cannot moderate it" in app.message.value
+    other = AuditApp(store=store, user="QA-01")
+    other.audit_picker.value = form.audit_id
+    other.moderate_btn.click()
+    assert other.form.role == "moderator" and other.form.audit_id == form.audit_id
+    assert other.form._submit_btn.description == "Complete moderation"
 
 
 def test_app_lists_corrupt_files_without_crashing(store, tmp_path):

@@ -136,7 +136,8 @@ def fill_and_moderate(store: AuditStore, rubric, payload: str) -> tuple[dict, li
     for item_id, value in auditor.items():  # the boxes hold the text exactly as typed
         assert form.questions[item_id].value == value
     moderator = hostile(rubric, "moderator", payload)
-    mod = AuditForm(rubric, store, form.audit_id, role="moderator", user=payload)
+    # a second reviewer (the auditor may not moderate their own audit), as hostile
+    mod = AuditForm(rubric, store, form.audit_id, role="moderator", user=payload + " 2")
     for _, item in rubric.items():
         mod.question(item.id)
     mod.data = moderator

@@ -383,9 +383,8 @@ def _add_audit(plan: _Plan, record: dict, audits: list, actions: list) -> None:
     team = facts["team"] or _text(record["case"].get("team"))
     audit_date = facts["audit_date"] or record["created"]["at"][:10]
     audit_id, status, rubric_id = record["id"], record["status"], plan.rubric.id
-    fired = bool(record["escalation"]) or any(
-        A.holds(plan.rubric, rule.when, given) for rule in plan.rubric.rules.escalation
-    )
+    # the moderator's grades fire the rules too (a moderator who lowers the overall grade)
+    fired = bool(record["escalation"]) or bool(A.fired(plan.rubric, values))
     audits.append(
         (
             audit_id,

@@ -157,7 +157,7 @@ def validate_record(record: dict, parsed: bool = False) -> list[str]:
     parsed: the record was just read by _loads, so its answers are plain JSON already and
     need not be walked again (the parse itself refuses NaN and Infinity)."""
     out = [] if _fits(record, _SPEC) else _check("", record, _SPEC)
-    for key in () if parsed else ("answers", "moderation"):
+    for key in () if parsed else ("answers", "moderation", "unaccepted"):
         if isinstance(record, dict) and isinstance(record.get(key), dict):
             out += _json_problems(key, record[key])
     return out
@@ -212,8 +212,11 @@ class AuditStore:
         event: str = "saved",
         changes: list[str] | None = None,
         now: Now = None,
+        reason: str | None = None,
     ) -> dict:
         """Write the record as the next revision and return the saved copy (a new dict).
+
+        reason: why, recorded with the history entry (a reopened audit's reason).
 
         Refused, with nothing written, if the record is invalid, if the audit was saved by
         someone else since `record` was loaded (StaleAuditError), if the file on disk is
@@ -232,6 +235,8 @@ class AuditStore:
         changes = list(changes or [])
         if not _TEXT(event) or not all(map(_TEXT, changes)):
             raise ValueError("event must be non-empty text and changes a list of text")
+        if reason is not None and not _TEXT(reason):
+            raise ValueError("a reason must be non-empty text")
         record = json.loads(_dumps(record))  # a copy, normalised to plain JSON (tuples → lists)
         audit_id, at = record["id"], stamp(now)
         if not self.path(audit_id).exists():
@@ -248,7 +253,10 @@ class AuditStore:
                 )
             record["revision"] = disk["revision"] + 1
             record["saved"] = {"at": at, "by": user}
-            record["history"].append({"at": at, "by": user, "event": event, "changes": changes})
+            entry = {"at": at, "by": user, "event": event, "changes": changes}
+            if reason is not None:
+                entry["reason"] = reason.strip()
+            record["history"].append(entry)
             return self._write(record, previous=disk_bytes)
 
     def files(self) -> list[Path]:
@@ -442,8 +450,18 @@ _TEXTS = _is(
 )
 _STAMP_OK = _is("a UTC time like 2026-11-23T12:00:00Z", _is_stamp)
 _AT_BY = {"at": _STAMP_OK, "by": _TEXT}
-# The envelope: a dict is an object with exactly these keys, [spec] a non-empty list,
-# (None, spec) null or spec, and a function a test on the value.
+
+
+class _Maybe:
+    """A key an object may leave out (added after format version 1 was first written, so
+    older files, which lack it, still load unchanged)."""
+
+    def __init__(self, spec: Any):
+        self.spec = spec
+
+
+# The envelope: a dict is an object with exactly these keys (a _Maybe key may be left out),
+# [spec] a non-empty list, (None, spec) null or spec, and a function a test on the value.
 _SPEC = {
     "format": _is(repr(FORMAT), lambda v: v == FORMAT),
     "format_version": _is(str(FORMAT_VERSION), lambda v: type(v) is int and v == FORMAT_VERSION),
@@ -466,7 +484,18 @@ _SPEC = {
         ("case_id", "team", "auditor"),
         _is("text or null", lambda v: v is None or isinstance(v, str)),
     ),
-    "history": [{"at": _STAMP_OK, "by": _TEXT, "event": _TEXT, "changes": _TEXTS}],
+    # Answers the form could not accept (a month typed as "Nov 2026"), kept as typed so that
+    # nothing the auditor wrote is lost; they count as not answered until corrected.
+    "unaccepted": _Maybe(_is("an object of item id to answer", lambda v: isinstance(v, dict))),
+    "history": [
+        {
+            "at": _STAMP_OK,
+            "by": _TEXT,
+            "event": _TEXT,
+            "changes": _TEXTS,
+            "reason": _Maybe(_TEXT),  # why an audit was reopened, as its reopener gave it
+        }
+    ],
 }
 
 
@@ -480,9 +509,15 @@ def _fits(value: object, spec: Any) -> bool:
     taken for every audit read; _check runs only to say what is wrong). Plain loops and
     leaf tests called in place: this runs some forty times per audit read."""
     if isinstance(spec, dict):
-        if not isinstance(value, dict) or value.keys() != spec.keys():
+        if not isinstance(value, dict) or not value.keys() <= spec.keys():
             return False
         for key, sub in spec.items():
+            if isinstance(sub, _Maybe):
+                if key not in value:
+                    continue
+                sub = sub.spec
+            elif key not in value:
+                return False
             if callable(sub):
                 if not sub(value[key]):
                     return False
@@ -516,7 +551,12 @@ def _check(where: str, value: object, spec: Any) -> list[str]:
         dot = f"{where}." if where else ""
         out = [f"{dot}{k}: unknown key" for k in sorted(value.keys() - spec.keys(), key=str)]
         for key, sub in spec.items():
-            out += _check(dot + key, value[key], sub) if key in value else [f"{dot}{key}: missing"]
+            if isinstance(sub, _Maybe):
+                out += _check(dot + key, value[key], sub.spec) if key in value else []
+            else:
+                out += (
+                    _check(dot + key, value[key], sub) if key in value else [f"{dot}{key}: missing"]
+                )
         return out
     return [] if spec(value) else [f"{where}: expected {spec.expected}, found {_short(value)}"]
 

@@ -307,8 +307,8 @@ def _summary_blocks(audit: _Audit) -> list[Block]:
         reasons = "; ".join(esc.get("reasons") or []) or "no reason given"
         by, at = esc.get("confirmed_by") or "?", long_time(esc.get("confirmed_at"))
         out.append(Para(f"Escalated: {reasons}; confirmed by {by} at {at}", "alert"))
-    elif A.escalations(rubric, audit.answers):
-        due = "; ".join(A.escalations(rubric, audit.answers))
+    elif A.escalations(rubric, audit.both):  # the moderator's grades fire rules too
+        due = "; ".join(A.escalations(rubric, audit.both))
         out.append(Para(f"Escalation required but not yet recorded: {due}", "alert"))
     else:
         out.append(Para("Not escalated.", "note"))

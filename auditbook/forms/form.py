@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import json
 import weakref
 from datetime import date
 from html import escape
 
 import ipywidgets as w
 
+from ..audits.governance import may_moderate, may_reopen
 from ..audits.store import (
     STATUS_WORDS,
     AuditStore,
@@ -24,8 +26,9 @@ from ..rubrics import answers as A
 from ..rubrics.checks import Warning as GuidanceWarning
 from ..rubrics.checks import item_name, run_checks, short
 from ..rubrics.model import Rubric
+from ..web.dates import when
 from ..web.style import FORM_CSS
-from .messages import submitted_with, warnings_html
+from .messages import confirm_html, error_summary_html, submitted_with, warnings_html
 from .questions import Question, questions, shared, style_for
 
 # Forms that have scheduled an autosave (their _timer says whether one is still waiting). A
@@ -78,7 +81,18 @@ class AuditForm:
                 raise ValueError(
                     f"audit {audit_id} is a {self.record['rubric']['id']} audit, not {rubric.id}"
                 )
-        self._values = {**self.record.get("answers", {}), **self.record.get("moderation", {})}
+        if role == "moderator":
+            refused = may_moderate(self.record, self.user)
+            if refused:
+                raise PermissionError(refused)
+        # Answers the form could not accept come back as typed, with their error at the field.
+        self._values = {
+            **self.record.get("answers", {}),
+            **self.record.get("moderation", {}),
+            **self.record.get("unaccepted", {}),
+        }
+        self._errors: dict[str, str] = {}
+        self._fired: list[A.Fired] = []
         self._saved_values = dict(self._values)
         self.na = set(self.record.get("not_applicable", []))
         self.questions: dict[str, Question] = {}
@@ -138,14 +152,24 @@ class AuditForm:
         return self.questions[item_id]
 
     def missing(self) -> list[A.Missing]:
-        return A.missing(self.rubric, self._values, self.na, self.role)
+        """What this role must still answer (an answer the form could not accept counts as
+        not given)."""
+        return A.missing(self.rubric, self._accepted(), self.na, self.role)
 
     def escalations(self) -> list[str]:
-        return A.escalations(self.rubric, self._values)
+        return A.escalations(self.rubric, self._accepted())
 
     def warnings(self) -> list[GuidanceWarning]:
         """The guidance checks' warnings on this role's answers as they stand (never blocking)."""
-        return run_checks(self.rubric, self._values, self.na, date.today(), self.role)
+        return run_checks(self.rubric, self._accepted(), self.na, date.today(), self.role)
+
+    def errors(self) -> dict[str, str]:
+        """Item id → why the form cannot accept what was typed there (kept as typed)."""
+        return A.answers_errors(self.rubric, self._values)
+
+    def _accepted(self) -> dict:
+        errors = self.errors()
+        return {k: v for k, v in self._values.items() if k not in errors}
 
     @property
     def editable(self) -> bool:
@@ -153,13 +177,14 @@ class AuditForm:
             self.role == "moderator" and self.status == "submitted"
         )
 
-    def save(self, event: str = "saved") -> bool:
-        """Write the audit as it stands; a draft may be incomplete. Returns True if saved."""
+    def save(self, event: str = "saved", reason: str | None = None) -> bool:
+        """Write the audit as it stands; a draft may be incomplete. Returns True if saved.
+
+        Every answer the form accepts is saved; one it cannot accept (a month typed as
+        "sometime in November") is kept as typed in the record's `unaccepted` and reported at
+        its field, so it never blocks saving the others and nothing typed is lost."""
         self._cancel_timer()
-        errors = A.answers_errors(self.rubric, self._values)
-        if errors:
-            self._say("Not saved: " + self._errors_text(errors), error=True)
-            return False
+        errors = self.errors()
         changes = sorted(
             k
             for k in set(self._values) | set(self._saved_values)
@@ -167,12 +192,24 @@ class AuditForm:
         )
         record = dict(self.record)
         own = {i.id for _, i in self.rubric.items() if i.role == "moderator"}
+        accepted = {k: v for k, v in self._values.items() if k not in errors}
         record["answers"] = {
-            k: v for k, v in self._values.items() if k not in own and v not in (None, "", [])
+            k: v for k, v in accepted.items() if k not in own and v not in (None, "", [])
         }
         record["moderation"] = {
-            k: v for k, v in self._values.items() if k in own and v not in (None, "", [])
+            k: v for k, v in accepted.items() if k in own and v not in (None, "", [])
         }
+        mine = {i.id for _, i in self.rubric.items() if i.role == self.role}
+        unaccepted = {
+            k: v for k, v in self.record.get("unaccepted", {}).items() if k not in mine
+        } | {
+            k: v
+            for k, v in self._values.items()
+            if k in errors and k in mine and len(json.dumps(v)) <= A.MAX_TEXT
+        }  # a paste beyond any box's limit stays in its box, with its error, unsaved
+        record.pop("unaccepted", None)
+        if unaccepted:
+            record["unaccepted"] = unaccepted
         if self.role == "auditor":
             record["moderation"] = self.record.get("moderation", {})
         else:
@@ -185,7 +222,9 @@ class AuditForm:
                 record["revision"], record["history"] = created["revision"], created["history"]
                 record["created"], record["saved"] = created["created"], created["saved"]
                 self._new = False
-            self.record = self.store.save(record, self.user, event=event, changes=changes)
+            self.record = self.store.save(
+                record, self.user, event=event, changes=changes, reason=reason
+            )
         except StaleAuditError as exc:
             self._say(str(exc), error=True)
             return False
@@ -193,19 +232,51 @@ class AuditForm:
             self._say(f"Not saved: {exc}", error=True)
             return False
         self._saved_values = dict(self._values)
-        self._say(f"Saved at {self.record['saved']['at']} by {self.record['saved']['by']}.")
+        said = f"Saved {when(self.record['saved']['at'])} by {self.record['saved']['by']}."
+        if errors:
+            n = len(errors)
+            said += (
+                f" {n} answer{'s' if n != 1 else ''} could not be accepted and "
+                f"{'are' if n != 1 else 'is'} kept as typed: see the problem listed above."
+            )
+        self._say(said)
         self._refresh()
+        return True
+
+    def ask_submit(self) -> None:
+        """The Submit button: what is missing, or a confirmation listing the open warnings."""
+        if self._refuse_incomplete():
+            return
+        self._show_confirm(
+            confirm_html(
+                "Complete the moderation?" if self.role == "moderator" else "Submit this audit?",
+                "Once "
+                + ("moderation is complete" if self.role == "moderator" else "it is submitted")
+                + ", it cannot be changed unless it is reopened, with a reason.",
+                self.warnings(),
+            ),
+            "Yes, complete moderation" if self.role == "moderator" else "Yes, submit",
+            self.submit,
+        )
+
+    def _refuse_incomplete(self) -> bool:
+        gaps, errors = self.missing(), self.errors()
+        if not gaps and not errors:
+            return False
+        self._show_missing(gaps)
+        n = len({g.item_id for g in gaps} | set(errors))
+        verb = "Moderation not completed" if self.role == "moderator" else "Not submitted"
+        self._say(
+            f"{verb}: {n} question{'s' if n != 1 else ''} still need{'s' if n == 1 else ''} "
+            "an answer (listed below).",
+            error=True,
+        )
         return True
 
     def submit(self) -> bool:
         """Submit (auditor) or complete moderation (moderator) if nothing required is missing."""
-        gaps = self.missing()
-        if gaps:
-            self._show_missing(gaps)
-            self._say(
-                f"Not submitted: {len(gaps)} required answers are missing (listed below).",
-                error=True,
-            )
+        self._hide_confirm()
+        if self._refuse_incomplete():
             return False
         new_status = "submitted" if self.role == "auditor" else "moderated"
         old = self.record["status"]
@@ -215,18 +286,59 @@ class AuditForm:
             return False
         self._show_missing([])
         self._refresh()
-        said = f"{STATUS_WORDS[new_status]} at {self.record['saved']['at']}"
+        said = f"{STATUS_WORDS[new_status]} {when(self.record['saved']['at'])}"
         self._say(said + (submitted_with(self._shown_warnings) if self._shown_warnings else "."))
+        what = "Moderation complete" if new_status == "moderated" else "Audit submitted"
+        self._done.value = (
+            f'<div class="ab-panel-confirmation" role="status"><h2>{what}</h2>'
+            f"<p>Audit reference<br><strong>{escape(self.audit_id)}</strong></p></div>"
+        )
         return True
 
-    def reopen(self) -> bool:
-        """Make a submitted (or moderated) audit editable again; recorded in its history."""
+    def ask_reopen(self) -> None:
+        """The Reopen button: asks why, and for a confirmation, before reopening."""
+        refused = may_reopen(self.record, self.role)
+        if refused:
+            self._say(refused, error=True)
+            return
+        self._reason.value = ""
+        self._show_confirm(
+            confirm_html(
+                "Reopen this audit?",
+                "It goes back to "
+                + ("the auditor as a draft" if self.role == "auditor" else "moderation")
+                + ". Say why: the reason is kept in the audit's history.",
+            ),
+            "Reopen audit",
+            lambda: self.reopen(self._reason.value),
+            ask_reason=True,
+        )
+
+    def reopen(self, reason: str | None = None) -> bool:
+        """Make a submitted (or moderated) audit editable again, for a reason that the history
+        keeps. A moderated audit is reopened only in the moderator's view (by someone who may
+        moderate it), and goes back to moderation, not to the auditor."""
+        refused = may_reopen(self.record, self.role)
+        if refused:
+            self._say(refused, error=True)
+            return False
+        if not (reason or "").strip():
+            self._reason_error.value = (
+                '<p class="ab-error-message" id="ab-error-reopen-reason" '
+                'data-for="reopen-reason"><span class="ab-visually-hidden">Error: </span>'
+                "Enter why you are reopening the audit</p>"
+            )
+            self._say("Not reopened: say why you are reopening the audit.", error=True)
+            return False
         back = "draft" if self.role == "auditor" else "submitted"
         old = self.record["status"]
         self.record = {**self.record, "status": back}
-        if not self.save(event="reopened"):
+        if not self.save(event="reopened", reason=reason.strip()):
             self.record = {**self.record, "status": old}
             return False
+        self._hide_confirm()
+        self._done.value = ""
+        self._say(f"Reopened {when(self.record['saved']['at'])}: {reason.strip()}")
         self._refresh()
         return True
 
@@ -244,33 +356,62 @@ class AuditForm:
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         r = self.rubric
+        view = "Moderation" if self.role == "moderator" else "Audit"
         title = w.HTML(
-            f'<h2>{escape(r.title)}</h2><div class="ab-meta">Audit {escape(self.audit_id)} · '
-            f"{escape(self.role)} view · template version {escape(r.version)}</div>"
+            f'<h2>{escape(r.title)}</h2><div class="ab-meta">{view} of audit '
+            f"{escape(self.audit_id)} · template version {escape(r.version)}</div>"
         )
         notes = w.HTML(f'<div class="ab-notes ab-para">{escape(r.notes)}</div>' if r.notes else "")
         self._status = w.HTML(layout=w.Layout(flex="1 1 20em"))
         self._status.add_class("ab-status")
         self._message = w.HTML()
+        moderating = self.role == "moderator"
         self._save_btn = w.Button(
-            description="Save draft",
+            description="Save moderation" if moderating else "Save draft",
             icon="save",
-            button_style="primary",
-            tooltip="Save the audit as it stands",
+            tooltip="Save " + ("your moderation" if moderating else "the audit") + " as it stands",
         )
         self._submit_btn = w.Button(
-            description="Submit",
+            description="Complete moderation" if moderating else "Submit",
             icon="check",
             button_style="success",
-            tooltip="Check what is missing and submit",
+            tooltip="Check what is missing, then confirm",
         )
         self._reopen_btn = w.Button(
             description="Reopen", icon="unlock", tooltip="Make the audit editable again (recorded)"
         )
         self._check_btn = w.Button(description="What is missing?", icon="list")
         self._save_btn.on_click(lambda _: self.save())
-        self._submit_btn.on_click(lambda _: self.submit())
-        self._reopen_btn.on_click(lambda _: self.reopen())
+        self._submit_btn.on_click(lambda _: self.ask_submit())
+        self._reopen_btn.on_click(lambda _: self.ask_reopen())
+        # The confirmation step of Submit and Reopen (Reopen also asks why).
+        self._confirm_text = w.HTML()
+        self._reason = w.Textarea(
+            description="Why are you reopening it?",
+            style=style_for(w.Textarea),
+            layout=shared("text_area"),
+        )
+        self._reason.add_class("ab-stack")
+        self._reason.add_class("ab-in-reopen-reason")
+        self._reason_error = w.HTML()
+        self._confirm_yes = w.Button(button_style="success")
+        self._confirm_no = w.Button(description="Cancel")
+        self._confirm_no.on_click(lambda _: self._hide_confirm())
+        self._confirm_yes.on_click(lambda _: self._confirmed())
+        self._on_confirm = None
+        self._confirm_box = w.VBox(
+            [
+                self._confirm_text,
+                self._reason_error,
+                self._reason,
+                w.HBox([self._confirm_yes, self._confirm_no], layout=shared("row")),
+            ],
+            layout=w.Layout(display="none"),
+        )
+        self._confirm_box.add_class("ab-confirm")
+        self._done = w.HTML()
+        self._error_summary = w.VBox()
+        self._error_summary.add_class("ab-error-summary-box")
         self._check_btn.on_click(lambda _: self._show_missing(self.missing()))
         bar = w.HBox(
             [self._save_btn, self._submit_btn, self._reopen_btn, self._check_btn, self._status],
@@ -285,6 +426,8 @@ class AuditForm:
         )
         self._confirm_btn.on_click(lambda _: self.confirm_escalation())
         self._banner_box = w.VBox([self._banner, self._confirm_btn])
+        # kept in view as the auditor scrolls, until the escalation is recorded
+        self._banner_box.add_class("ab-sticky")
         self._missing_box = w.VBox()
         self._missing_box.add_class("ab-missing")
         # Guidance checks: a live region that is always on the page (so changes are read out),
@@ -315,7 +458,10 @@ class AuditForm:
                 self._version_note,
                 notes,
                 self._banner_box,
+                self._error_summary,
+                self._done,
                 bar,
+                self._confirm_box,
                 self._message,
                 self._missing_box,
                 self._warnings,
@@ -406,10 +552,14 @@ class AuditForm:
         self._schedule_autosave()
 
     def _refresh(self) -> None:
+        self._errors = self.errors()
+        accepted = {k: v for k, v in self._values.items() if k not in self._errors}
+        self._fired = A.fired(self.rubric, accepted)
         for section in self.rubric.sections:
             if section.id in self._panels:
                 self._apply_state(section)
-        progress = A.progress(self.rubric, self._values, self.na, self.role)
+        self._show_errors()
+        progress = A.progress(self.rubric, accepted, self.na, self.role)
         done = sum(a for a, _ in progress.values())
         total = sum(b for _, b in progress.values())
         for sid, b in self._nav_buttons.items():
@@ -421,14 +571,15 @@ class AuditForm:
         status = STATUS_WORDS[self.status]
         pct = int(100 * done / total) if total else 100
         self._status.value = (
-            f"{status} · {done} of {total} required answers given "
+            f"{status} · {done} of {total} required questions answered "
             f'<progress value="{done}" max="{max(total, 1)}" aria-label="Answered of required">'
             f"{pct}%</progress>"
         )
         self._save_btn.disabled = not self.editable
         self._submit_btn.disabled = not self.editable
-        self._reopen_btn.layout.display = "" if not self.editable else "none"
-        reasons = self.escalations()
+        reopenable = not self.editable and not may_reopen(self.record, self.role)
+        self._reopen_btn.layout.display = "" if reopenable else "none"
+        reasons = list(dict.fromkeys(f.tell for f in self._fired))
         if reasons:
             items = "".join(f"<li>{escape(t)}</li>" for t in reasons)
             conf = self.record.get("escalation") or {}
@@ -444,6 +595,10 @@ class AuditForm:
                 f'<div class="ab-banner" role="alert"><strong>Escalate now.'
                 f"</strong> Who must be told:<ul>{items}</ul>{done_txt}</div>"
             )
+            if done_txt:  # recorded: the banner may scroll away with the page
+                self._banner_box.remove_class("ab-sticky")
+            else:
+                self._banner_box.add_class("ab-sticky")
             self._banner_box.layout.display = ""
             self._confirm_btn.layout.display = "none" if done_txt else ""
         else:
@@ -479,6 +634,8 @@ class AuditForm:
                 continue
             editable = self.editable and item.role == self.role and not na
             q.disabled = not editable
+            q.error = self._errors.get(item.id)
+            q.say_escalation([f.tell for f in self._fired if f.item_id == item.id])
             if item.id in self._agreement:
                 self._agreement[item.id].value = self._agreement_html(item)
             if item.id in self._wrappers:
@@ -486,21 +643,70 @@ class AuditForm:
                 self._wrappers[item.id].layout.display = "" if shown else "none"
 
     def _show_missing(self, gaps: list[A.Missing]) -> None:
+        """What is missing, one line per question (the messages name the question)."""
         if not gaps:
             self._missing_box.children = []
             return
-        head = w.HTML(f"<strong>What is missing ({len(gaps)})</strong>")
+        by_item: dict[str, list[str]] = {}
+        for gap in gaps:
+            by_item.setdefault(gap.item_id, []).append(gap.message)
+        n = len(by_item)
+        head = w.HTML(
+            f"<strong>What is missing: {n} question{'s' if n != 1 else ''} "
+            f"still need{'s' if n == 1 else ''} an answer</strong>"
+        )
         buttons = []
-        for gap in gaps[:40]:
+        for item_id, messages in list(by_item.items())[:40]:
             b = w.Button(
-                description=f"{gap.section.title}: {gap.message}"[:160],
+                description="; ".join(messages)[:160],
                 tooltip="Go to this question",
                 layout=w.Layout(width="auto"),
             )
-            b.on_click(lambda _, g=gap: self.go_to(g.item_id))
+            b.on_click(lambda _, i=item_id: self.go_to(i))
             buttons.append(b)
-        more = [w.HTML(f"… and {len(gaps) - 40} more")] if len(gaps) > 40 else []
+        more = [w.HTML(f"… and {n - 40} more")] if n > 40 else []
         self._missing_box.children = [head, *buttons, *more]
+
+    def _show_errors(self) -> None:
+        """GOV.UK's error summary: each answer the form cannot accept, linked to its field."""
+        shown = getattr(self, "_shown_errors", None)
+        if shown == self._errors:
+            return
+        self._shown_errors = dict(self._errors)
+        if not self._errors:
+            self._error_summary.children = []
+            return
+        buttons = []
+        for item_id, message in self._errors.items():
+            b = w.Button(
+                description=f"{self.rubric.item(item_id).label.strip().rstrip(':')}: {message}"[
+                    :200
+                ],
+                tooltip="Go to this question",
+                layout=w.Layout(width="auto"),
+            )
+            b.on_click(lambda _, i=item_id: self.go_to(i))
+            buttons.append(b)
+        self._error_summary.children = [w.HTML(error_summary_html(len(self._errors))), *buttons]
+
+    # ------------------------------------------------------------------ confirmation
+    def _show_confirm(self, html: str, yes: str, action, ask_reason: bool = False) -> None:
+        self._confirm_text.value = html
+        self._confirm_yes.description = yes
+        self._confirm_yes.button_style = "danger" if ask_reason else "success"
+        self._reason.layout.display = "" if ask_reason else "none"
+        self._reason_error.value = ""
+        self._on_confirm = action
+        self._confirm_box.layout.display = ""
+
+    def _hide_confirm(self) -> None:
+        self._on_confirm = None
+        self._confirm_box.layout.display = "none"
+
+    def _confirmed(self) -> None:
+        action = self._on_confirm
+        if action is not None:
+            action()
 
     def go_to(self, item_id: str) -> None:
         """Open the section holding an item and put the cursor in it."""

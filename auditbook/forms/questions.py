@@ -8,6 +8,7 @@ Types are registered by name in `questions`, the same call an extension would us
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from html import escape
 from typing import ClassVar
@@ -96,11 +97,29 @@ class Question:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
 
+    # True for question types whose build() places `notes` and `alert` itself (beside the
+    # widget whose label they belong under); others get them below their one labelled input.
+    places_notes: ClassVar[bool] = False
+
     def __init__(self, item, rubric: Rubric):
         self.item, self.rubric = item, rubric
         self._handlers: list[Callable] = []
         self._quiet = False
-        self.widget = self.build()
+        self._error: str | None = None
+        # Hint text and the error message, shown under the question's label (GOV.UK's
+        # order: label, hint, error, input) and tied to its inputs with aria-describedby by
+        # the page script auditbook.web.scripts.DESCRIBED_BY.
+        self.notes = w.HTML(notes_html(item.id, getattr(item, "help", None)))
+        self.notes.add_class("ab-q-notes")
+        # Said at the question whose answer fired an escalation rule.
+        self.alert = w.HTML()
+        self.alert.add_class("ab-q-alert")
+        inner = self.field = self.build()
+        if self.places_notes:
+            self.widget = inner
+        else:
+            labelled(inner, item.id)
+            self.widget = w.VBox([inner, self.notes, self.alert], layout=shared("full"))
         self.widget.add_class("ab-q")
         self.widget.add_class(f"ab-q-{item.id}")
 
@@ -110,7 +129,7 @@ class Question:
 
     def inputs(self) -> list[w.Widget]:
         """The widgets a person types or clicks into (for disabling and focus)."""
-        return [self.widget]
+        return [self.field]
 
     @property
     def value(self):
@@ -159,6 +178,66 @@ class Question:
         if first is not None and hasattr(first, "focus"):
             first.focus()
 
+    # -- messages at the question
+    @property
+    def error(self) -> str | None:
+        """The error message shown at the question (None: no error)."""
+        return self._error
+
+    @error.setter
+    def error(self, message: str | None) -> None:
+        if message == self._error:
+            return
+        self._error = message
+        said = message[:1].upper() + message[1:] if message else None
+        self.notes.value = notes_html(self.item.id, getattr(self.item, "help", None), said)
+        if message:
+            self.widget.add_class("ab-field-error")
+        else:
+            self.widget.remove_class("ab-field-error")
+
+    def say_escalation(self, tells: list[str]) -> None:
+        """Show (or clear, with []) the escalation this answer fired, at the question."""
+        value = escalation_html(self.item.id, tells)
+        if self.alert.value != value:
+            self.alert.value = value
+
+
+def notes_html(key: str, hint: str | None, error: str | None = None) -> str:
+    """Hint text and error message of one input (ids the page script ties to the input)."""
+    out = ""
+    if hint:
+        out += (
+            f'<div class="ab-hint ab-para" id="ab-hint-{escape(key)}" data-for="{escape(key)}">'
+            f"{escape(hint)}</div>"
+        )
+    if error:
+        out += (
+            f'<p class="ab-error-message" id="ab-error-{escape(key)}" data-for="{escape(key)}">'
+            f'<span class="ab-visually-hidden">Error: </span>{escape(error)}</p>'
+        )
+    return out
+
+
+def escalation_html(key: str, tells: list[str]) -> str:
+    if not tells:
+        return ""
+    said = "".join(f"<p>{escape(t)}</p>" for t in tells)
+    return (
+        f'<div class="ab-esc-at-question" role="alert" id="ab-esc-{escape(key)}" '
+        f'data-for="{escape(key)}"><span class="ab-esc-icon" aria-hidden="true">!</span>'
+        f'<div><strong><span class="ab-visually-hidden">Warning: </span>Escalate now.</strong>'
+        f"{said}</div></div>"
+    )
+
+
+def labelled(widget: w.Widget, key: str) -> w.Widget:
+    """Mark a stacked input (label above it) as the one its hint and error belong to: the
+    page script ties them to its input, and CSS sets them between its label and input."""
+    widget.add_class("ab-contents")
+    widget.add_class(f"ab-in-{key}")
+    return widget
+
 
 def _text(widget_cls, label: str, placeholder: str = "", **kw) -> w.Widget:
     return _stacked(
@@ -184,11 +263,11 @@ class ShortTextQuestion(Question):
 
     @property
     def value(self):
-        return self.widget.value or None
+        return self.field.value or None
 
     @value.setter
     def value(self, value):
-        self.widget.value = value or ""
+        self.field.value = value or ""
 
 
 @questions.register("long_text")
@@ -212,11 +291,11 @@ class DateQuestion(Question):
 
     @property
     def value(self):
-        return self.widget.value.isoformat() if self.widget.value else None
+        return self.field.value.isoformat() if self.field.value else None
 
     @value.setter
     def value(self, value):
-        self.widget.value = dt.date.fromisoformat(value) if value else None
+        self.field.value = dt.date.fromisoformat(value) if value else None
 
 
 @questions.register("month")
@@ -224,19 +303,44 @@ class MonthQuestion(ShortTextQuestion):
     description = "A month, stored as YYYY-MM."
 
     def build(self):
-        widget = _text(
-            w.Text, self.item.label, placeholder="YYYY-MM", layout=w.Layout(width="14em")
-        )
+        widget = _text(w.Text, self.item.label, placeholder="YYYY-MM")
+        widget.add_class("ab-narrow")
         self._watch(widget)
         return widget
 
     @property
     def value(self):
-        return self.widget.value.strip() or None
+        text = self.field.value.strip()
+        return month_of(text) or text or None
 
     @value.setter
     def value(self, value):
-        self.widget.value = value or ""
+        self.field.value = value or ""
+
+
+_MONTHS = {
+    m.lower(): n
+    for n in range(1, 13)
+    for m in (dt.date(2000, n, 1).strftime("%b"), dt.date(2000, n, 1).strftime("%B"))
+}
+_MONTHS["sept"] = 9
+
+
+def month_of(text: str) -> str | None:
+    """ "2026-11" for "2026-11", "Nov 2026", "November 2026", "11/2026" or "11-2026"; else None
+    (the text is then kept as typed and reported at the field)."""
+    parts = [p for p in re.split(r"[\s/.,-]+", text.strip().lower()) if p]
+    if len(parts) != 2:
+        return None
+    a, b = parts
+    if a.isdigit() and len(a) == 4:
+        a, b = b, a  # year first
+    if not (b.isdigit() and len(b) == 4):
+        return None
+    month = int(a) if a.isdigit() else _MONTHS.get(a)
+    if not month or not 1 <= month <= 12:
+        return None
+    return f"{b}-{month:02d}"
 
 
 @questions.register("number")
@@ -244,13 +348,14 @@ class NumberQuestion(ShortTextQuestion):
     description = "A number; text that is not a number is kept and reported."
 
     def build(self):
-        widget = _text(w.Text, self.item.label, layout=w.Layout(width="14em"))
+        widget = _text(w.Text, self.item.label)
+        widget.add_class("ab-narrow")
         self._watch(widget)
         return widget
 
     @property
     def value(self):
-        text = self.widget.value.strip()
+        text = self.field.value.strip()
         if not text:
             return None
         try:
@@ -261,7 +366,7 @@ class NumberQuestion(ShortTextQuestion):
 
     @value.setter
     def value(self, value):
-        self.widget.value = "" if value is None else str(value)
+        self.field.value = "" if value is None else str(value)
 
 
 def _choice(display: str, label: str, options: list[tuple[str, str | None]]) -> w.Widget:
@@ -272,15 +377,17 @@ def _choice(display: str, label: str, options: list[tuple[str, str | None]]) -> 
                 description=label, options=real, index=None, style=style_for(w.RadioButtons)
             )
         )
+    # index 0, the prompt ("Choose a grade"): value=None would show an empty box instead
     return _stacked(
-        w.Dropdown(description=label, options=options, value=None, style=style_for(w.Dropdown))
+        w.Dropdown(description=label, options=options, index=0, style=style_for(w.Dropdown))
     )
 
 
 def _choose(picker: w.Widget, value) -> None:
-    """Set a dropdown or radio picker; radio buttons clear by index, not by value."""
-    if isinstance(picker, w.RadioButtons) and value is None:
-        picker.index = None
+    """Set a dropdown or radio picker; radio buttons clear by index, not by value, and a
+    dropdown cleared shows its prompt."""
+    if value is None:
+        picker.index = None if isinstance(picker, w.RadioButtons) else 0
     else:
         picker.value = value
 
@@ -297,19 +404,20 @@ class SingleChoiceQuestion(Question):
 
     @property
     def value(self):
-        return self.widget.value
+        return self.field.value
 
     @value.setter
     def value(self, value):
         keys = [o.key for o in self.item.options]
         if value is not None and value not in keys:
             raise ValueError(f"{self.item.id}: {value!r} is not one of {', '.join(keys)}")
-        _choose(self.widget, value)
+        _choose(self.field, value)
 
 
 @questions.register("multiple_choice")
 class MultipleChoiceQuestion(Question):
     description = "Pick any number of options (check boxes)."
+    places_notes = True
 
     def build(self):
         self.boxes = [
@@ -319,7 +427,9 @@ class MultipleChoiceQuestion(Question):
         for box in self.boxes:
             self._watch(box)
         legend = w.HTML(f'<span class="ab-label">{escape(self.item.label)}</span>')
-        return w.VBox([legend, *self.boxes])
+        for box in self.boxes:
+            box.add_class(f"ab-in-{self.item.id}")
+        return w.VBox([legend, self.notes, *self.boxes, self.alert])
 
     def inputs(self):
         return self.boxes
@@ -375,11 +485,12 @@ def compare_html(rubric: Rubric, item) -> str:
 @questions.register("grade")
 class GradeQuestion(Question):
     description = "A grade on a scale; the chosen level's descriptor shows beside it."
+    places_notes = True
 
     def build(self):
         scale = self.rubric.scale(self.item.scale)
         options = [("Choose a grade", None)] + [(lv.label, lv.key) for lv in scale.levels]
-        self.picker = _choice(self.item.display, self.item.label, options)
+        self.picker = labelled(_choice(self.item.display, self.item.label, options), self.item.id)
         self.picker.add_class("ab-grade-picker")
         self.descriptor = w.HTML(
             descriptor_html(self.rubric, self.item, None), layout=shared("half")
@@ -388,16 +499,20 @@ class GradeQuestion(Question):
         self.picker.observe(self._show_descriptor, names="value")
         self._watch(self.picker)
         self.texts = {}
+        boxes = []
         for box in self.item.evidence:
-            area = _text(w.Textarea, box.label, layout=shared("text_area"))
+            key = f"{self.item.id}-{box.id}"
+            area = labelled(_text(w.Textarea, box.label, layout=shared("text_area")), key)
             self._watch(area)
             self.texts[box.id] = area
-        left = w.VBox([self.picker, *self.texts.values()], layout=shared("half"))
+            hint = [w.HTML(notes_html(key, box.help))] if box.help else []
+            boxes.append(w.VBox([area, *hint], layout=shared("full")) if hint else area)
+        left = w.VBox([self.picker, self.notes, *boxes], layout=shared("half"))
         parts = [w.HBox([left, self.descriptor], layout=shared("row"))]
         compare = compare_html(self.rubric, self.item)
         if compare:
             parts.append(w.HTML(compare))
-        return w.VBox(parts, layout=shared("full"))
+        return w.VBox([*parts, self.alert], layout=shared("full"))
 
     def inputs(self):
         return [self.picker, *self.texts.values()]
@@ -435,7 +550,7 @@ class YesNoPartialQuestion(GradeQuestion):
     def build(self):
         scale = self.rubric.scale(self.item.scale)
         options = [("Choose an item", None)] + [(lv.label, lv.key) for lv in scale.levels]
-        self.picker = _choice(self.item.display, self.item.label, options)
+        self.picker = labelled(_choice(self.item.display, self.item.label, options), self.item.id)
         self._watch(self.picker)
         self.texts = {}
         if self.item.explanation:
@@ -443,7 +558,9 @@ class YesNoPartialQuestion(GradeQuestion):
                 w.Textarea, self.item.explanation, layout=shared("text_area")
             )
             self._watch(self.texts["explanation"])
-        return w.VBox([self.picker, *self.texts.values()], layout=shared("full"))
+        return w.VBox(
+            [self.picker, self.notes, *self.texts.values(), self.alert], layout=shared("full")
+        )
 
     @property
     def value(self):
@@ -467,6 +584,7 @@ class YesNoPartialQuestion(GradeQuestion):
 @questions.register("actions")
 class ActionsQuestion(Question):
     description = "A table of actions: what, who is responsible, by when, and when completed."
+    places_notes = True
 
     COMPLETED = "Completed on"
 
@@ -489,7 +607,9 @@ class ActionsQuestion(Question):
         self.add.on_click(lambda _: self._add_row(focus=True))
         for _ in range(self.item.rows_shown):
             self._add_row()
-        return w.VBox([head, self.rows_box, self.add], layout=shared("full"))
+        return w.VBox(
+            [head, self.notes, self.rows_box, self.add, self.alert], layout=shared("full")
+        )
 
     def _add_row(self, row: dict | None = None, focus: bool = False) -> None:
         row = row or {}
@@ -586,6 +706,7 @@ class ActionsQuestion(Question):
 @questions.register("guidance")
 class GuidanceQuestion(Question):
     description = "Read-only guidance text in the form."
+    places_notes = True
 
     def build(self):
         return w.HTML(f'<div class="ab-guidance ab-para">{escape(self.item.text)}</div>')

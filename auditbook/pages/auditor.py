@@ -15,7 +15,9 @@ from ..documents.audit_export import DOCUMENT_FORMATS, documents_dir, export_aud
 from ..forms.form import AuditForm
 from ..forms.questions import shared, style_for
 from ..rubrics.library import Library, load_library
+from ..web.dates import when
 from ..web.parts import download_link
+from ..web.scripts import DESCRIBED_BY
 from ..web.style import FORM_CSS
 from .common import wait_for_visitor
 from .trainee import CalibrationLauncher
@@ -40,7 +42,7 @@ def audits_table_html(summaries: list[dict], library: Library) -> str:
             title,
             s.get("auditor") or "—",
             STATUS_WORDS.get(s.get("status"), s.get("status") or "?"),
-            f"{s.get('saved_at') or ''} ({s.get('saved_by') or ''})",
+            f"{when(s.get('saved_at'))} by {s.get('saved_by') or 'unknown'}",
             s["id"],
         ]
         rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
@@ -147,7 +149,7 @@ class AuditApp:
                     s.get("case_id") or "(no case id)",
                     s.get("rubric_id"),
                     STATUS_WORDS.get(s.get("status"), s.get("status")),
-                    s.get("saved_at"),
+                    when(s.get("saved_at")),
                     s["id"],
                 )
             )
@@ -157,15 +159,18 @@ class AuditApp:
         empty = not options
         self.resume_btn.disabled = self.moderate_btn.disabled = self.export_btn.disabled = empty
 
-    def show_landing(self) -> None:
-        if self.form is not None and self.form.editable:
-            self.form.save(
-                event="autosaved"
-            ) if self.form._values != self.form._saved_values else None
+    def show_landing(self) -> bool:
+        """Back to the list, saving the open audit first; if that save fails the audit stays
+        open with the reason shown, so nothing typed is dropped. True if the list is shown."""
+        form = self.form
+        if form is not None and form.editable and form._values != form._saved_values:
+            if not form.save(event="autosaved"):
+                return False
         self.form = None
         self.form_box.children = []
         self.landing.layout.display = ""
         self.refresh()
+        return True
 
     def _show(self, form: AuditForm) -> AuditForm:
         self.form = form
@@ -191,13 +196,12 @@ class AuditApp:
                 f"that is not installed: {escape(record['rubric']['id'])}</div>"
             )
             return None
-        if role == "moderator" and record["status"] == "draft":
-            self.message.value = (
-                '<div class="ab-error" role="alert">This audit has not been '
-                "submitted yet, so it cannot be moderated.</div>"
-            )
+        try:
+            form = AuditForm(rubric, self.store, audit_id, role=role, user=self.user)
+        except PermissionError as exc:  # e.g. the auditor asking to moderate their own audit
+            self.message.value = f'<div class="ab-error" role="alert">{escape(str(exc))}</div>'
             return None
-        return self._show(AuditForm(rubric, self.store, audit_id, role=role, user=self.user))
+        return self._show(form)
 
     def export(self, audit_id: str, fmt: str = "docx") -> Path | None:
         """Write a saved audit as a document and offer it for download in the page.
@@ -214,7 +218,8 @@ class AuditApp:
             return None
         self.message.value = ""
         link = download_link(data, path.name, DOCUMENT_FORMATS[fmt].mime, f"Download {path.name}")
-        self.download.value = f'<p class="ab-download">{link} · written to {escape(str(path))}</p>'
+        # the link alone: where the server keeps its copy is no business of the page
+        self.download.value = f'<p class="ab-download">{link}</p>'
         return path
 
 
@@ -244,8 +249,9 @@ UNSENT_TEXT_GUARD = """
 
 
 def unsent_text_guard():
-    """The page script that sends a text box's value after a short pause in typing."""
-    return Javascript(UNSENT_TEXT_GUARD)
+    """The page scripts: a text box's value sent after a short pause in typing, and hints
+    and errors tied to their inputs (auditbook.web.scripts.DESCRIBED_BY)."""
+    return Javascript(UNSENT_TEXT_GUARD + DESCRIBED_BY)
 
 
 def audit_app(folder=None, audits=None) -> w.Widget:

@@ -158,7 +158,7 @@ class CalibrationForm(AuditForm):
             self.show_reference()
         return done
 
-    def reopen(self) -> bool:
+    def reopen(self, reason: str | None = None) -> bool:
         """Refused: once the reference is shown, the answers stay as they were submitted."""
         self.note.value = (
             '<p class="ab-error" role="alert">A calibration answer stays as it was submitted, '

@@ -68,7 +68,9 @@ def _text_error(value, limit: int | None) -> str | None:
     if not isinstance(value, str):
         return f"expected text, got {type(value).__name__}"
     if len(value) > (limit or MAX_TEXT):
-        return f"is {len(value):,} characters; at most {limit or MAX_TEXT:,} are allowed"
+        return (
+            f"is {len(value):,} characters; at most {limit or MAX_TEXT:,} are allowed: shorten it"
+        )
     return None
 
 
@@ -95,12 +97,15 @@ def value_error(rubric: Rubric, item, value) -> str | None:
     if isinstance(item, MonthItem):
         if isinstance(value, str) and _MONTH.match(value):
             return None
-        return f"expected a month as YYYY-MM, got {str(value)[:20]!r}"
+        return (
+            f"enter the month as a year and month, for example 2026-11 or Nov 2026 "
+            f"(you typed {str(value)[:20]!r})"
+        )
     if isinstance(item, NumberItem):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"expected a number, got {str(value)[:20]!r}"
+            return f"enter a number, for example 3 (you typed {str(value)[:20]!r})"
         if item.integer and not float(value).is_integer():
-            return "expected a whole number"
+            return "enter a whole number, for example 3"
         if item.minimum is not None and value < item.minimum:
             return f"must be at least {item.minimum:g}"
         if item.maximum is not None and value > item.maximum:
@@ -287,9 +292,40 @@ def progress(rubric: Rubric, answers: dict, not_applicable=(), role: str = "audi
     return out
 
 
+@dataclass(frozen=True)
+class Fired:
+    """An escalation rule that fires: whom to tell, and the item whose answer fired it (the
+    auditor's item, or the moderator's grade that moderates it)."""
+
+    tell: str
+    item_id: str
+
+
+def fired(rubric: Rubric, answers: dict) -> list[Fired]:
+    """Every escalation rule that fires for these answers, with the item that fired it.
+
+    A moderator's grade counts as the grade it moderates: a rule on the overall grade fires
+    when the moderator lowers it to Inadequate, just as when the auditor gives Inadequate.
+    """
+    out = []
+    rules = rubric.rules.escalation
+    moderating = [i for _, i in rubric.items() if getattr(i, "moderates", None)] if rules else []
+    for rule in rules:
+        if holds(rubric, rule.when, answers):
+            out.append(Fired(rule.tell, rule.when.item))
+        for item in moderating:
+            value = answers.get(item.id)
+            if item.moderates != rule.when.item or not is_answered(item, value):
+                continue
+            if holds(rubric, rule.when, {**answers, rule.when.item: value}):
+                out.append(Fired(rule.tell, item.id))
+    return out
+
+
 def escalations(rubric: Rubric, answers: dict) -> list[str]:
-    """The 'tell' of every escalation rule that fires for these answers."""
-    return [rule.tell for rule in rubric.rules.escalation if holds(rubric, rule.when, answers)]
+    """The 'tell' of every escalation rule that fires for these answers (each once), the
+    moderator's grades included (see `fired`)."""
+    return list(dict.fromkeys(f.tell for f in fired(rubric, answers)))
 
 
 def answers_errors(rubric: Rubric, answers: dict, role: str | None = None) -> dict[str, str]:

@@ -277,6 +277,9 @@ class Section(Model):
     title: Text
     number: str | None = Field(None, description="The template's own number, e.g. '4'.")
     intro: str | None = Field(None, description="Text shown under the title.")
+    author_notes: str | None = Field(
+        None, description="Notes for template authors; never shown to auditors in the form."
+    )
     prompts_heading: str | None = Field(None, description="e.g. 'Please comment on:'.")
     prompts: list[str] = Field(default_factory=list, description="Things to consider.")
     allow_not_applicable: bool = Field(False, description="The auditor may mark it N/A.")
@@ -362,6 +365,9 @@ class Rubric(Model):
     source: str | None = Field(None, description="The document the rubric transcribes.")
     description: str | None = None
     notes: str | None = Field(None, description="Notes for the auditor, shown at the top.")
+    author_notes: str | None = Field(
+        None, description="Notes for template authors; never shown to auditors in the form."
+    )
     guidance: list[Id] = Field(default_factory=list, description="Guidance ids shown beside it.")
     scales: list[Scale] = Field(default_factory=list)
     sections: Annotated[list[Section], Field(min_length=1)]

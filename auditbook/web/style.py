@@ -61,3 +61,46 @@ FORM_CSS = (
 </style>
 """
 )
+
+# The form's messages, in GOV.UK's patterns: hint and error under the label, error summary,
+# escalation at the question, the banner kept in view, confirmation steps.
+FORM_CSS += """
+<style>
+/* A labelled input's label and input become items of the question's column, so its hint
+   and error message (a sibling widget) sit between them: label, hint, error, input. */
+.ab-contents { display: contents !important; }
+.ab-contents > .widget-label { order: -2; }
+.ab-q-notes { order: -1; }
+.ab-narrow > input { max-width: 14em; }
+.ab-hint { color: #505a5f; margin: 0 0 .4em; line-height: 1.35; }
+.ab-error-message { color: #d4351c; font-weight: 700; margin: 0 0 .4em; }
+.ab-field-error { border-left: 5px solid #d4351c; padding-left: 12px; }
+.ab-field-error input, .ab-field-error textarea { border: 2px solid #d4351c; }
+.ab-visually-hidden { position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
+  white-space: nowrap !important; }
+.ab-error-summary-box:not(:empty) { border: 5px solid #d4351c; padding: 15px 20px;
+  margin: .5em 0 1em; }
+.ab-error-summary-title { margin: 0 0 .4em; font-size: 1.3em; }
+.ab-error-summary-box .widget-button { background: none; border: 0; box-shadow: none;
+  color: #d4351c; font-weight: 700; text-decoration: underline; text-align: left;
+  white-space: normal; height: auto; width: auto; max-width: 100%; padding: .1em 0; }
+.ab-esc-at-question { display: flex; gap: .8em; align-items: flex-start; margin: .6em 0;
+  font-weight: 700; white-space: normal; }
+.ab-esc-at-question p { margin: .2em 0 0; }
+.ab-esc-icon { flex: 0 0 auto; width: 1.6em; height: 1.6em; border-radius: 50%;
+  background: #0b0c0c; color: #fff; text-align: center; line-height: 1.6em;
+  font-weight: 700; }
+.ab-sticky { position: sticky; top: 0; z-index: 20; background: #fff; padding: 4px 0; }
+/* Sticky holds within the nearest box that scrolls: the page's, not the widget boxes around
+   the banner (overflow: auto by default, though they never scroll). */
+.widget-box:has(.ab-sticky), .jp-OutputArea:has(.ab-sticky),
+.jp-OutputArea-child:has(.ab-sticky), .jp-OutputArea-output:has(.ab-sticky) {
+  overflow: visible !important; }
+.ab-confirm { border: 3px solid #0b0c0c; padding: 15px 20px; margin: .5em 0;
+  background: #fff; white-space: normal; }
+.ab-panel-confirmation { background: #00703c; color: #fff; padding: 20px; margin: .5em 0;
+  text-align: center; }
+.ab-panel-confirmation h2 { color: #fff; margin: 0 0 .3em; }
+</style>
+"""
