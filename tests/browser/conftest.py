@@ -44,6 +44,16 @@ def voila_server(tmp_path_factory) -> VoilaProcess:
 
 
 @pytest.fixture(scope="session")
+def moderator_server(tmp_path_factory, voila_server) -> VoilaProcess:
+    """A second Voilà over the same audits, signed in as another person (MOD-01): an auditor
+    may not moderate their own audit, so moderation in these tests is someone else's."""
+    with serve_notebooks(
+        tmp_path_factory, voila_server.audits_dir, "voila-mod", env={"AUDITBOOK_USER": "MOD-01"}
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium; fails, never skips, when it is missing."""
     if not os.access(CHROMIUM, os.X_OK):

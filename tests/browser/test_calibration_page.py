@@ -106,6 +106,7 @@ def test_trainee_grades_submits_sees_reference_and_trainer_sees_them(page, calib
     page.get_by_label("Date To be completed by (row 1)", exact=True).fill("2026-04-30")
 
     page.get_by_role("button", name="Submit").click()
+    page.get_by_role("button", name="Yes, submit").click()
     reveal = page.locator(".ab-reveal-box")
     expect(reveal).to_be_visible()
     # Seven graded criteria: five the same as the reference, all seven within one level.
