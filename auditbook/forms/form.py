@@ -18,8 +18,6 @@ from ..audits.store import (
     AuditStoreError,
     StaleAuditError,
     new_record,
-    rubric_hash,
-    stamp,
 )
 from ..audits.users import current_user
 from ..rubrics import answers as A
@@ -28,8 +26,16 @@ from ..rubrics.checks import item_name, run_checks, short
 from ..rubrics.model import Rubric
 from ..web.dates import when
 from ..web.style import FORM_CSS
-from .messages import confirm_html, error_summary_html, submitted_with, warnings_html
+from .messages import (
+    agreement_html,
+    error_summary_html,
+    orphans_html,
+    version_html,
+    warnings_html,
+)
+from .moves import StatusMoves
 from .questions import Question, questions, shared, style_for
+from .steps import Confirmation, go_to_buttons
 
 # Forms that have scheduled an autosave (their _timer says whether one is still waiting). A
 # page's kernel ends as the page closes (auditbook.serving.voila_pages), maybe within the autosave's
@@ -49,7 +55,7 @@ def _save_waiting_forms() -> None:
                 print(f"auditbook: autosave of {form.audit_id} at exit failed: {exc}")
 
 
-class AuditForm:
+class AuditForm(StatusMoves):
     """One audit of one rubric, as a form.
 
     `widget` is what a notebook displays; `data` the answers as plain values (item id → value);
@@ -243,116 +249,6 @@ class AuditForm:
         self._refresh()
         return True
 
-    def ask_submit(self) -> None:
-        """The Submit button: what is missing, or a confirmation listing the open warnings."""
-        if self._refuse_incomplete():
-            return
-        self._show_confirm(
-            confirm_html(
-                "Complete the moderation?" if self.role == "moderator" else "Submit this audit?",
-                "Once "
-                + ("moderation is complete" if self.role == "moderator" else "it is submitted")
-                + ", it cannot be changed unless it is reopened, with a reason.",
-                self.warnings(),
-            ),
-            "Yes, complete moderation" if self.role == "moderator" else "Yes, submit",
-            self.submit,
-        )
-
-    def _refuse_incomplete(self) -> bool:
-        gaps, errors = self.missing(), self.errors()
-        if not gaps and not errors:
-            return False
-        self._show_missing(gaps)
-        n = len({g.item_id for g in gaps} | set(errors))
-        verb = "Moderation not completed" if self.role == "moderator" else "Not submitted"
-        self._say(
-            f"{verb}: {n} question{'s' if n != 1 else ''} still need{'s' if n == 1 else ''} "
-            "an answer (listed below).",
-            error=True,
-        )
-        return True
-
-    def submit(self) -> bool:
-        """Submit (auditor) or complete moderation (moderator) if nothing required is missing."""
-        self._hide_confirm()
-        if self._refuse_incomplete():
-            return False
-        new_status = "submitted" if self.role == "auditor" else "moderated"
-        old = self.record["status"]
-        self.record = {**self.record, "status": new_status}
-        if not self.save(event=new_status):
-            self.record = {**self.record, "status": old}
-            return False
-        self._show_missing([])
-        self._refresh()
-        said = f"{STATUS_WORDS[new_status]} {when(self.record['saved']['at'])}"
-        self._say(said + (submitted_with(self._shown_warnings) if self._shown_warnings else "."))
-        what = "Moderation complete" if new_status == "moderated" else "Audit submitted"
-        self._done.value = (
-            f'<div class="ab-panel-confirmation" role="status"><h2>{what}</h2>'
-            f"<p>Audit reference<br><strong>{escape(self.audit_id)}</strong></p></div>"
-        )
-        return True
-
-    def ask_reopen(self) -> None:
-        """The Reopen button: asks why, and for a confirmation, before reopening."""
-        refused = may_reopen(self.record, self.role)
-        if refused:
-            self._say(refused, error=True)
-            return
-        self._reason.value = ""
-        self._show_confirm(
-            confirm_html(
-                "Reopen this audit?",
-                "It goes back to "
-                + ("the auditor as a draft" if self.role == "auditor" else "moderation")
-                + ". Say why: the reason is kept in the audit's history.",
-            ),
-            "Reopen audit",
-            lambda: self.reopen(self._reason.value),
-            ask_reason=True,
-        )
-
-    def reopen(self, reason: str | None = None) -> bool:
-        """Make a submitted (or moderated) audit editable again, for a reason that the history
-        keeps. A moderated audit is reopened only in the moderator's view (by someone who may
-        moderate it), and goes back to moderation, not to the auditor."""
-        refused = may_reopen(self.record, self.role)
-        if refused:
-            self._say(refused, error=True)
-            return False
-        if not (reason or "").strip():
-            self._reason_error.value = (
-                '<p class="ab-error-message" id="ab-error-reopen-reason" '
-                'data-for="reopen-reason"><span class="ab-visually-hidden">Error: </span>'
-                "Enter why you are reopening the audit</p>"
-            )
-            self._say("Not reopened: say why you are reopening the audit.", error=True)
-            return False
-        back = "draft" if self.role == "auditor" else "submitted"
-        old = self.record["status"]
-        self.record = {**self.record, "status": back}
-        if not self.save(event="reopened", reason=reason.strip()):
-            self.record = {**self.record, "status": old}
-            return False
-        self._hide_confirm()
-        self._done.value = ""
-        self._say(f"Reopened {when(self.record['saved']['at'])}: {reason.strip()}")
-        self._refresh()
-        return True
-
-    def confirm_escalation(self) -> bool:
-        """Record that the people named by the escalation rule have been told."""
-        reasons = self.escalations()
-        if not reasons:
-            return False
-        self.record = {
-            **self.record,
-            "escalation": {"reasons": reasons, "confirmed_by": self.user, "confirmed_at": stamp()},
-        }
-        return self.save(event="escalation confirmed")
-
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         r = self.rubric
@@ -385,30 +281,8 @@ class AuditForm:
         self._submit_btn.on_click(lambda _: self.ask_submit())
         self._reopen_btn.on_click(lambda _: self.ask_reopen())
         # The confirmation step of Submit and Reopen (Reopen also asks why).
-        self._confirm_text = w.HTML()
-        self._reason = w.Textarea(
-            description="Why are you reopening it?",
-            style=style_for(w.Textarea),
-            layout=shared("text_area"),
-        )
-        self._reason.add_class("ab-stack")
-        self._reason.add_class("ab-in-reopen-reason")
-        self._reason_error = w.HTML()
-        self._confirm_yes = w.Button(button_style="success")
-        self._confirm_no = w.Button(description="Cancel")
-        self._confirm_no.on_click(lambda _: self._hide_confirm())
-        self._confirm_yes.on_click(lambda _: self._confirmed())
-        self._on_confirm = None
-        self._confirm_box = w.VBox(
-            [
-                self._confirm_text,
-                self._reason_error,
-                self._reason,
-                w.HBox([self._confirm_yes, self._confirm_no], layout=shared("row")),
-            ],
-            layout=w.Layout(display="none"),
-        )
-        self._confirm_box.add_class("ab-confirm")
+        self._confirm = Confirmation()
+        self._confirm_yes = self._confirm.yes
         self._done = w.HTML()
         self._error_summary = w.VBox()
         self._error_summary.add_class("ab-error-summary-box")
@@ -437,8 +311,8 @@ class AuditForm:
         self._goto_box = w.HBox(layout=shared("row"))
         self._goto_box.add_class("ab-goto")
         self._shown_warnings: list[GuidanceWarning] | None = None
-        self._orphans = w.HTML(self._orphans_html())
-        self._version_note = w.HTML(self._version_html())
+        self._orphans = w.HTML(orphans_html(self.rubric, self.record))
+        self._version_note = w.HTML(version_html(self.rubric, self.record))
         self._nav_buttons: dict[str, w.Button] = {}
         self._na_boxes: dict[str, w.Checkbox] = {}
         for s in self._sections():
@@ -461,7 +335,7 @@ class AuditForm:
                 self._error_summary,
                 self._done,
                 bar,
-                self._confirm_box,
+                self._confirm.widget,
                 self._message,
                 self._missing_box,
                 self._warnings,
@@ -637,7 +511,7 @@ class AuditForm:
             q.error = self._errors.get(item.id)
             q.say_escalation([f.tell for f in self._fired if f.item_id == item.id])
             if item.id in self._agreement:
-                self._agreement[item.id].value = self._agreement_html(item)
+                self._agreement[item.id].value = agreement_html(self.rubric, item, self._values)
             if item.id in self._wrappers:
                 shown = A.visible(self.rubric, item, self._values)
                 self._wrappers[item.id].layout.display = "" if shown else "none"
@@ -655,15 +529,8 @@ class AuditForm:
             f"<strong>What is missing: {n} question{'s' if n != 1 else ''} "
             f"still need{'s' if n == 1 else ''} an answer</strong>"
         )
-        buttons = []
-        for item_id, messages in list(by_item.items())[:40]:
-            b = w.Button(
-                description="; ".join(messages)[:160],
-                tooltip="Go to this question",
-                layout=w.Layout(width="auto"),
-            )
-            b.on_click(lambda _, i=item_id: self.go_to(i))
-            buttons.append(b)
+        entries = [(i, "; ".join(m)) for i, m in by_item.items()]
+        buttons = go_to_buttons(entries, self.go_to)
         more = [w.HTML(f"… and {n - 40} more")] if n > 40 else []
         self._missing_box.children = [head, *buttons, *more]
 
@@ -676,37 +543,12 @@ class AuditForm:
         if not self._errors:
             self._error_summary.children = []
             return
-        buttons = []
-        for item_id, message in self._errors.items():
-            b = w.Button(
-                description=f"{self.rubric.item(item_id).label.strip().rstrip(':')}: {message}"[
-                    :200
-                ],
-                tooltip="Go to this question",
-                layout=w.Layout(width="auto"),
-            )
-            b.on_click(lambda _, i=item_id: self.go_to(i))
-            buttons.append(b)
+        entries = [
+            (i, f"{self.rubric.item(i).label.strip().rstrip(':')}: {message}")
+            for i, message in self._errors.items()
+        ]
+        buttons = go_to_buttons(entries, self.go_to)
         self._error_summary.children = [w.HTML(error_summary_html(len(self._errors))), *buttons]
-
-    # ------------------------------------------------------------------ confirmation
-    def _show_confirm(self, html: str, yes: str, action, ask_reason: bool = False) -> None:
-        self._confirm_text.value = html
-        self._confirm_yes.description = yes
-        self._confirm_yes.button_style = "danger" if ask_reason else "success"
-        self._reason.layout.display = "" if ask_reason else "none"
-        self._reason_error.value = ""
-        self._on_confirm = action
-        self._confirm_box.layout.display = ""
-
-    def _hide_confirm(self) -> None:
-        self._on_confirm = None
-        self._confirm_box.layout.display = "none"
-
-    def _confirmed(self) -> None:
-        action = self._on_confirm
-        if action is not None:
-            action()
 
     def go_to(self, item_id: str) -> None:
         """Open the section holding an item and put the cursor in it."""
@@ -758,43 +600,3 @@ class AuditForm:
             value = self._values.get(item_id) if item_id else None
             out[key] = value if isinstance(value, str) else None
         return out
-
-    def _agreement_html(self, item) -> str:
-        """Beside a moderator's grade: the auditor's grade, and whether they agree."""
-        scale = self.rubric.scale(item.scale)
-        theirs = A.level_of(self._values.get(item.moderates))
-        mine = A.level_of(self._values.get(item.id))
-        label = scale.level(theirs).label if theirs and scale.level(theirs) else "not given"
-        text = f"Auditor's grade: <strong>{escape(label)}</strong>"
-        if mine and theirs:
-            text += (
-                " · you agree"
-                if mine == theirs
-                else " · <strong>you differ</strong>: give your rationale below"
-            )
-        return f'<div class="ab-agreement" role="status">{text}</div>'
-
-    def _orphans_html(self) -> str:
-        known = {i.id for _, i in self.rubric.items()}
-        stored = {**self.record.get("answers", {}), **self.record.get("moderation", {})}
-        orphans = {k: v for k, v in stored.items() if k not in known}
-        if not orphans:
-            return ""
-        rows = "".join(
-            f"<li><code>{escape(k)}</code>: {escape(str(v))}</li>"
-            for k, v in sorted(orphans.items())
-        )
-        return (
-            "<h3>Answers to questions no longer in this template</h3><p class='ab-muted'>"
-            "Kept in the audit file, shown here read-only.</p><ul>" + rows + "</ul>"
-        )
-
-    def _version_html(self) -> str:
-        saved = self.record.get("rubric", {})
-        if saved.get("hash") in (None, rubric_hash(self.rubric)):
-            return ""
-        return (
-            f'<div class="ab-notes">This audit was saved under version '
-            f"{escape(str(saved.get('version')))} of the template; it now opens under version "
-            f"{escape(self.rubric.version)}.</div>"
-        )

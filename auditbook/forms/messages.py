@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..audits.store import rubric_hash
+from ..rubrics import answers as A
 from ..rubrics.checks import Warning as GuidanceWarning
 
 
@@ -59,3 +61,47 @@ def confirm_html(question: str, body: str, found: list[GuidanceWarning] = ()) ->
             f" (listed under Guidance checks):</p><ul>{rows}{more}</ul>"
         )
     return out
+
+
+def agreement_html(rubric, item, values: dict) -> str:
+    """Beside a moderator's grade: the auditor's grade, and whether they agree."""
+    scale = rubric.scale(item.scale)
+    theirs = A.level_of(values.get(item.moderates))
+    mine = A.level_of(values.get(item.id))
+    label = scale.level(theirs).label if theirs and scale.level(theirs) else "not given"
+    text = f"Auditor's grade: <strong>{escape(label)}</strong>"
+    if mine and theirs:
+        text += (
+            " · you agree"
+            if mine == theirs
+            else " · <strong>you differ</strong>: give your rationale below"
+        )
+    return f'<div class="ab-agreement" role="status">{text}</div>'
+
+
+def orphans_html(rubric, record: dict) -> str:
+    """Answers kept in the file to questions the template no longer has (read-only)."""
+    known = {i.id for _, i in rubric.items()}
+    stored = {**record.get("answers", {}), **record.get("moderation", {})}
+    orphans = {k: v for k, v in stored.items() if k not in known}
+    if not orphans:
+        return ""
+    rows = "".join(
+        f"<li><code>{escape(k)}</code>: {escape(str(v))}</li>" for k, v in sorted(orphans.items())
+    )
+    return (
+        "<h3>Answers to questions no longer in this template</h3><p class='ab-muted'>"
+        "Kept in the audit file, shown here read-only.</p><ul>" + rows + "</ul>"
+    )
+
+
+def version_html(rubric, record: dict) -> str:
+    """A note when the audit was saved under another version of the template."""
+    saved = record.get("rubric", {})
+    if saved.get("hash") in (None, rubric_hash(rubric)):
+        return ""
+    return (
+        f'<div class="ab-notes">This audit was saved under version '
+        f"{escape(str(saved.get('version')))} of the template; it now opens under version "
+        f"{escape(rubric.version)}.</div>"
+    )

@@ -73,6 +73,7 @@ def shared(kind: str) -> w.Widget:
             "half": lambda: w.Layout(flex="1 1 22em", min_width="16em"),
             "row": lambda: w.Layout(width="100%", flex_flow="row wrap", align_items="flex-start"),
             "text_area": lambda: w.Layout(width="100%", height="7em"),
+            "auto": lambda: w.Layout(width="auto"),
         }[kind]()
     return _SHARED[kind]
 
