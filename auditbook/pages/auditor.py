@@ -17,8 +17,11 @@ from ..forms.questions import shared, style_for
 from ..rubrics.library import Library, load_library
 from ..web.parts import download_link
 from ..web.style import FORM_CSS
-from .common import wait_for_visitor
+from .common import page_header, wait_for_visitor
 from .trainee import CalibrationLauncher
+
+TITLE = "Case file audits"
+LEAD = "Start a new audit from a template, or resume or moderate a saved one."
 
 
 def audits_table_html(summaries: list[dict], library: Library) -> str:
@@ -103,10 +106,10 @@ class AuditApp:
         self.calibration = CalibrationLauncher(self.library, self._show, audits=self.store.root)
         self.landing = w.VBox(
             [
-                w.HTML("<h2>Case file audits</h2><h3>Start a new audit</h3>"),
+                w.HTML(f'<p class="ab-header-lead">{LEAD}</p><h2>Start a new audit</h2>'),
                 w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
                 self.calibration.widget,
-                w.HTML("<h3>Saved audits</h3>"),
+                w.HTML("<h2>Saved audits</h2>"),
                 w.HBox(
                     [
                         self.audit_picker,
@@ -253,5 +256,6 @@ def audit_app(folder=None, audits=None) -> w.Widget:
     app = AuditApp(folder, AuditStore(audits) if audits else None)  # the slow part, preheated
     wait_for_visitor()
     app.refresh()
+    display(page_header("audit.ipynb", TITLE, user=app.user))
     display(unsent_text_guard())
     return app.widget
