@@ -43,7 +43,9 @@ def header_html(user: str, current: str | None = None) -> str:
             f"{mark}>{escape(page.label)}</a></li>"
         )
     return (
-        '<header class="ab-header" role="banner">'
+        # No role="banner": Voilà puts the page's outputs inside its <main>, where a banner
+        # landmark may not be.
+        '<header class="ab-header">'
         '<div class="ab-header-bar">'
         f'<a class="ab-header-home" href="{escape(FIRST_PAGE)}">'
         f'<span class="ab-header-product">{escape(PRODUCT)}</span> '
