@@ -97,6 +97,14 @@ HEADER_CSS = """
   font-weight: 700; line-height: 1.1; color: #0b0c0c; margin: 0 0 15px; }
 .ab-header-lead { font-size: 19px; line-height: 1.4; color: #0b0c0c; max-width: 46em;
   margin: 0 0 20px; }
+.ab-header-problem { border: 5px solid #d4351c; padding: 15px 20px; margin: 0 0 25px;
+  color: #0b0c0c; font-size: 19px; line-height: 1.3; max-width: 46em; }
+.ab-header-problem:focus { outline: 3px solid #fd0; outline-offset: 0; }
+.ab-header-problem .ab-header-problem-title { font-size: 24px; font-weight: 700;
+  margin: 0 0 10px; color: #0b0c0c; border: 0; }
+.ab-header-problem .ab-header-problem-body, .ab-header-problem .ab-error { color: #0b0c0c;
+  font-weight: 400; }
+.ab-header-problem p { margin: 0; }
 @media (max-width: 640px) {
   .ab-header .ab-header-bar { flex-direction: column; gap: 4px; }
   .ab-header-title { font-size: 28px; }
