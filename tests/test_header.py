@@ -15,13 +15,15 @@ def links(html: str) -> list[tuple[str, str, bool]]:
     return [
         (href, text, bool(current))
         for href, current, text in re.findall(
-            r'<a class="ab-header-link[^"]*" href="([^"]*)"( aria-current="page")?>([^<]*)</a>',
+            r'<a class="ab-header-link[^"]*" href="([^"]*)" target="_self"'
+            r'( aria-current="page")?>([^<]*)</a>',
             html,
         )
     ]
 
 
 def test_every_page_is_linked_relatively_and_the_current_one_marked():
+    # target="_self": JupyterLab's renderer would open them in a new tab (auditbook.web.header).
     html = header_html("SW-01", "dashboard.ipynb")
     assert links(html) == [
         ("audit.ipynb", "Audits", False),

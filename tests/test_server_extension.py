@@ -91,7 +91,7 @@ def test_signed_in_user_gets_the_app_at_voila_render(jupyter_server):
     header = page.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')
     assert "Signed in as <strong>qa.officer</strong>" in header
     assert 'href="dashboard.ipynb"' in header
-    assert 'href="audit.ipynb" aria-current="page"' in header
+    assert 'href="audit.ipynb" target="_self" aria-current="page"' in header
 
 
 def test_the_file_listing_redirects_to_the_app(jupyter_server):

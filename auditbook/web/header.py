@@ -26,6 +26,10 @@ PAGES = (
     Page("Calibration", "calibration.ipynb"),
 )
 FIRST_PAGE = PAGES[0].notebook  # where the service starts (auditbook.serving.voila_pages)
+# JupyterLab's output renderer, which Voilà uses, opens every link it takes for another site's
+# in a new tab, and judges by the resolved address (http://…), so it would take these for
+# one: a link that names its target keeps it.
+SAME_TAB = ' target="_self"'
 
 
 def header_html(user: str, current: str | None = None) -> str:
@@ -40,14 +44,14 @@ def header_html(user: str, current: str | None = None) -> str:
         cls = "ab-header-link ab-header-link-current" if here else "ab-header-link"
         links.append(
             f'<li class="ab-header-item"><a class="{cls}" href="{escape(page.notebook)}"'
-            f"{mark}>{escape(page.label)}</a></li>"
+            f"{SAME_TAB}{mark}>{escape(page.label)}</a></li>"
         )
     return (
         # No role="banner": Voilà puts the page's outputs inside its <main>, where a banner
         # landmark may not be.
         '<header class="ab-header">'
         '<div class="ab-header-bar">'
-        f'<a class="ab-header-home" href="{escape(FIRST_PAGE)}">'
+        f'<a class="ab-header-home" href="{escape(FIRST_PAGE)}"{SAME_TAB}>'
         f'<span class="ab-header-product">{escape(PRODUCT)}</span> '
         f'<span class="ab-header-service">{escape(SERVICE)}</span></a>'
         f'<p class="ab-header-user">Signed in as <strong>{escape(user)}</strong></p>'
