@@ -2,8 +2,9 @@
 
 Two kinds, named in the notebook's metadata (`auditbook.kind`):
 
-- "page" (the default): a thin notebook Voilà serves. Markdown, a parameters cell and two or
-  three lines calling the package; it must display a widget.
+- "page" (the default): a thin notebook Voilà serves. A parameters cell and two or three lines
+  calling the package; it must display a widget. No markdown: the page function draws the
+  header and the page's one heading, which must come first (auditbook.pages.common.page_header).
 - "analysis": a worked example an analyst reads in JupyterLab. Each question is a few lines of
   API calls, so it may be longer, but still no logic of its own; it must show tables and charts.
 """
@@ -54,5 +55,7 @@ def test_notebook_is_thin_and_stripped(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code), "strip outputs"
     assert any("parameters" in c.metadata.get("tags", []) for c in code)
+    if kind(nb) == "page":
+        assert all(c.cell_type != "markdown" for c in nb.cells), "the header comes first"
     lines = sum(len(c.source.splitlines()) for c in code)
     assert lines <= CODE_LINES[kind(nb)], "logic belongs in the package"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 from auditbook.serving import serve
 
 
@@ -129,3 +132,64 @@ def test_wait_for_visitor_waits_on_voilas_query_socket_without_importing_voila()
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["[('/voila/query/k-1',", "'k-1')]", "visit=1", "False"]
+
+
+def test_make_app_serves_the_whole_folder_starting_on_the_app_page(monkeypatch, capsys):
+    # One server for every page (the header links to each), whichever page APP names first.
+    ran = []
+    monkeypatch.setattr(serve.os, "execvp", lambda prog, cmd: ran.append(cmd))
+    serve.main(["--notebook", "notebooks/dashboard.ipynb", "--port", "9000"])
+    serve.main(["--notebook", "notebooks"])
+    first, folder = ran
+    assert first[1:5] == [
+        "-m",
+        "auditbook.serving.voila",
+        "--first-page=dashboard.ipynb",
+        "notebooks",
+    ]
+    assert folder[1:4] == ["-m", "auditbook.serving.voila", "notebooks"]  # audit.ipynb first
+    out = capsys.readouterr().out
+    assert "open http://127.0.0.1:9000/ (it starts on dashboard.ipynb" in out
+    assert serve.open_url("0.0.0.0", 8866) == "http://127.0.0.1:8866/"
+    assert serve.open_url("::1", 8866) == "http://[::1]:8866/"
+
+
+def test_voila_takes_the_first_page_off_voilas_command_line(monkeypatch):
+    import sys
+
+    from auditbook.serving import voila
+
+    seen = []
+    monkeypatch.setattr(voila, "install", lambda first=None: seen.append(first))
+    monkeypatch.setattr("voila.app.main", lambda: seen.append(list(sys.argv[1:])))
+    monkeypatch.setattr(sys, "argv", ["voila", "--first-page=guidance.ipynb", "notebooks", "--x=1"])
+    voila.main()
+    assert seen == ["guidance.ipynb", ["notebooks", "--x=1"]]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def status_and_location(url: str) -> tuple[int, str | None]:
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=30) as r:
+            return r.status, r.headers.get("Location")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Location")
+
+
+def test_the_root_and_the_file_listing_redirect_to_the_first_page(tmp_path):
+    # Council staff land on the app, never on a listing of the folder (Voilà has no setting
+    # for it: auditbook.serving.voila_pages redirects).
+    from .conftest import notebook
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    notebook(pages / "first.ipynb", "print('first')")
+    with serve.VoilaProcess(pages, tmp_path / "voila.log", first_page="first.ipynb") as server:
+        for path in ("/", "/voila/tree", "/voila/tree/"):
+            assert status_and_location(server.url + path) == (302, "/voila/render/first.ipynb")
+        for path in ("/voila/tree/first.ipynb", "/voila/tree/sub/", "/voila/tree/.."):
+            assert status_and_location(server.url + path)[0] == 404, path

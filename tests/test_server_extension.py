@@ -86,6 +86,25 @@ def test_signed_in_user_gets_the_app_at_voila_render(jupyter_server):
     page = body.decode("utf-8")
     assert "application/vnd.jupyter.widget-view+json" in page
     assert "Case file audits" in page
+    # The header: the hub's user signed in, and links relative to /voila/render/ (in the
+    # outputs' JSON, which the page renders).
+    header = page.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')
+    assert "Signed in as <strong>qa.officer</strong>" in header
+    assert 'href="dashboard.ipynb"' in header
+    assert 'href="audit.ipynb" target="_self" aria-current="page"' in header
+
+
+def test_the_file_listing_redirects_to_the_app(jupyter_server):
+    url, _ = jupyter_server
+    opener = urllib.request.build_opener(NoRedirect)
+    for path in ("/voila", "/voila/tree", "/voila/tree/"):
+        request = urllib.request.Request(url + path)
+        request.add_header("Authorization", f"token {TOKEN}")
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(request, timeout=30)
+        assert redirect.value.code == 302, path
+        assert redirect.value.headers["Location"] == "/voila/render/audit.ipynb", path
+    assert get(url + "/voila/tree/audit.ipynb", TOKEN)[0] == 404
 
 
 def test_anyone_else_is_sent_to_log_in(jupyter_server):

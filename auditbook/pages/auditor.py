@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
@@ -19,8 +20,20 @@ from ..web.dates import when
 from ..web.parts import download_link
 from ..web.scripts import DESCRIBED_BY
 from ..web.style import FORM_CSS
-from .common import wait_for_visitor
+from .common import page_header, wait_for_visitor
+from .links import (
+    ADDRESS_SCRIPT,
+    LinkError,
+    audit_query,
+    marker_html,
+    parse_audit_query,
+    problem_html,
+)
 from .trainee import CalibrationLauncher
+
+TITLE = "Case file audits"
+LEAD = "Start a new audit from a template, or resume or moderate a saved one."
+LINK_PROBLEM = "The audit in this link could not be opened"
 
 
 def audits_table_html(summaries: list[dict], library: Library) -> str:
@@ -105,10 +118,10 @@ class AuditApp:
         self.calibration = CalibrationLauncher(self.library, self._show, audits=self.store.root)
         self.landing = w.VBox(
             [
-                w.HTML("<h2>Case file audits</h2><h3>Start a new audit</h3>"),
+                w.HTML(f'<p class="ab-header-lead">{LEAD}</p><h2>Start a new audit</h2>'),
                 w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
                 self.calibration.widget,
-                w.HTML("<h3>Saved audits</h3>"),
+                w.HTML("<h2>Saved audits</h2>"),
                 w.HBox(
                     [
                         self.audit_picker,
@@ -134,6 +147,11 @@ class AuditApp:
         self.form_box = w.VBox()
         self.widget = w.VBox([w.HTML(FORM_CSS), self.landing, self.form_box])
         self.widget.add_class("ab-app")
+        # The open audit in the page's address (auditbook.pages.links), and what was wrong
+        # with a link that could not be followed, above everything else.
+        self.address = w.HTML(marker_html(""))
+        self.link_problem = w.HTML()
+        self.widget.children = (self.link_problem, *self.widget.children, self.address)
         self.show_landing()
 
     def refresh(self) -> None:
@@ -170,12 +188,50 @@ class AuditApp:
         self.form_box.children = []
         self.landing.layout.display = ""
         self.refresh()
+        self._set_address(None)
         return True
 
     def _show(self, form: AuditForm) -> AuditForm:
         self.form = form
         self.landing.layout.display = "none"
         self.form_box.children = [self.back_btn, form.widget]
+        self._set_address(form)
+        return form
+
+    def _set_address(self, form: AuditForm | None) -> None:
+        """Put the open audit, or the list, in the page's address (a calibration exercise's
+        form is not an audit of this store: the address stays the list's)."""
+        ours = form is not None and form.store is self.store
+        self.address.value = marker_html(audit_query(form.audit_id, form.role) if ours else "")
+        if form is not None:
+            self.link_problem.value = ""
+
+    def open_from_query(self, query: str | None) -> AuditForm | None:
+        """Open the audit a page's address names (audit=<id>, &as=moderator), with the same
+        checks as the Resume and Moderate buttons. The address comes from whoever made the
+        link: an id that is not an audit id, or an audit that cannot be opened, leaves the
+        list shown with the reason at the top."""
+        try:
+            wanted = parse_audit_query(query)
+        except LinkError as exc:
+            self.link_problem.value = problem_html(LINK_PROBLEM, f"<p>{escape(str(exc))}</p>")
+            return None
+        if wanted is None:
+            return None
+        audit_id, role = wanted
+        if not self.store.path(audit_id).exists():
+            self.link_problem.value = problem_html(
+                LINK_PROBLEM,
+                f"<p>There is no saved audit called {escape(audit_id)}. It may have been "
+                "moved or deleted, or, if it was new, closed before anything was typed into "
+                "it. Choose an audit from the list below.</p>",
+            )
+            return None
+        self.message.value = ""
+        form = self.open(audit_id, role)
+        if form is None:  # open() said why, under the list: say it at the top instead
+            self.link_problem.value = problem_html(LINK_PROBLEM, self.message.value)
+            self.message.value = ""
         return form
 
     def new(self, rubric_id: str) -> AuditForm:
@@ -257,7 +313,10 @@ def unsent_text_guard():
 def audit_app(folder=None, audits=None) -> w.Widget:
     """The widget the audit notebook displays (and the page script of unsent_text_guard)."""
     app = AuditApp(folder, AuditStore(audits) if audits else None)  # the slow part, preheated
-    wait_for_visitor()
+    wait_for_visitor()  # a preheated kernel learns its visitor's address here
     app.refresh()
+    app.open_from_query(os.environ.get("QUERY_STRING", ""))
+    display(page_header("audit.ipynb", TITLE, user=app.user))
     display(unsent_text_guard())
+    display(Javascript(ADDRESS_SCRIPT))
     return app.widget

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import ipywidgets as w
 import pandas as pd
+from IPython.display import display
 
 from ..analytics import charts
 from ..audits.store import AuditStoreError
@@ -18,7 +19,7 @@ from ..rubrics.library import Library, load_library
 from ..rubrics.model import Grade
 from ..training import calibration as C
 from ..web.parts import figure_card, number_text, table_html
-from .common import wait_for_visitor
+from .common import page_header, wait_for_visitor
 from .dashboard import DASHBOARD_CSS
 
 TRAINER_CSS = """
@@ -28,6 +29,13 @@ TRAINER_CSS = """
 .ab-discuss li { margin: .2em 0; }
 </style>
 """
+TITLE = "Calibration: the trainer's view"
+LEAD = (
+    "Choose an exercise to see each trainee's grades against the reference and against each "
+    "other: the spread of grades for every criterion, exact and within-one agreement, kappa "
+    "and AC1, and the reference rationale to discuss. Trainees answer in the auditor app "
+    "under “Calibration exercise”; press Refresh as they submit."
+)
 STATUS_TEXT = {"draft": "Still working", "submitted": "Submitted", "moderated": "Submitted"}
 PCT = {"Exact %": number_text, "Within one %": number_text}
 DISCUSS = 6  # criteria listed under "Discuss first": those with least agreement
@@ -272,4 +280,6 @@ def trainer_page(exercise: str | None = None, folder=None, calibration=None):
     exports/calibration)."""
     library = load_library(folder)  # the slow part runs before anyone visits
     wait_for_visitor()
-    return TrainerPage(library, exercise, calibration).widget
+    page = TrainerPage(library, exercise, calibration)
+    display(page_header("calibration.ipynb", TITLE, LEAD))
+    return page.widget

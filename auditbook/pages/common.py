@@ -1,4 +1,5 @@
-"""What every page shares: waiting for the person who opens it."""
+"""What every page shares: the header and heading at its top, and waiting for the person
+who opens it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,25 @@ import json
 import os
 import threading
 import warnings
+from html import escape
+
+from IPython.display import HTML
+
+from ..audits.users import current_user
+from ..web.header import header_html
+from ..web.style import HEADER_CSS
+
+
+def page_header(current: str, title: str, lead: str = "", user: str | None = None) -> HTML:
+    """The top of the page whose notebook is `current`: the header (the service, who is signed
+    in, links to every page) and the page's one heading, with `lead` (plain text) under it.
+
+    Plain HTML, not a widget: it shows as soon as the page arrives, before any widget."""
+    top = HEADER_CSS + header_html(user or current_user(), current)
+    top += f'<h1 class="ab-header-title">{escape(title)}</h1>'
+    if lead:
+        top += f'<p class="ab-header-lead">{escape(lead)}</p>'
+    return HTML(top)
 
 
 def wait_for_visitor() -> None:

@@ -18,6 +18,7 @@ from html import escape
 
 import ipywidgets as w
 import pandas as pd
+from IPython.display import display
 
 from ..analytics import charts as C
 from ..analytics import summaries as S
@@ -27,7 +28,14 @@ from ..documents import workbook as T
 from ..forms.questions import style_for
 from ..rubrics.library import load_library
 from ..web.parts import SMALL, XLSX, download_link, figure_card, number_text, table_html
-from .common import wait_for_visitor
+from .common import page_header, wait_for_visitor
+
+TITLE = "Audit dashboard"
+LEAD = (
+    "How good practice is, how far moderators agree, and which actions are overdue: choose "
+    "a template, team, dates or status and every figure, chart and table follows. The "
+    "download links give the audits shown as CSV or Excel."
+)
 
 ALL = ""  # the "All templates" / "All teams" / "All statuses" choice
 STATUS_CHOICES = {
@@ -596,10 +604,12 @@ def dashboard(
     expected_per_month: int | Mapping[str, int] | None = None,
     targets: Mapping[str, float] | None = None,
     as_of: str | date | None = None,
+    header: bool = True,
 ) -> w.VBox:
     """The page the dashboard notebook displays: the audits of `audits` (a folder; default
     $AUDITBOOK_AUDITS or exports/audits) with the rubrics of `folder`. `targets` maps
-    "good_or_better" and "inadequate" to percentages (default DEFAULT_TARGETS)."""
+    "good_or_better" and "inadequate" to percentages (default DEFAULT_TARGETS). `header`: show
+    the page's header and heading above it (not in an analysis notebook)."""
     library = load_library(folder)  # the slow part runs before anyone visits
     wait_for_visitor()
     store = AuditStore(audits)
@@ -608,4 +618,6 @@ def dashboard(
     frames = load_audits(store, library=library, as_of=as_of, progress=False)
     titles = {rid: r.title for rid, r in library.rubrics.items()}
     page = Dashboard(frames, titles, expected_per_month, targets, source=str(store.root))
+    if header:
+        display(page_header("dashboard.ipynb", TITLE, LEAD))
     return page.widget

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import ipywidgets as widgets
+from IPython.display import display
 
 from ..rubrics.library import Library, load_library
 from ..training.descriptors import Criterion, Hit, criteria, search, sections
@@ -16,6 +17,14 @@ from ..training.rubric_html import (
     rubric_html,
 )
 from ..web.style import CSS
+from .common import page_header
+
+TITLE = "Grade guidance"
+LEAD = (
+    "Compare a criterion's descriptors level by level, with the words each level adds to the "
+    "one below it highlighted; search every descriptor of every template; read the practice "
+    "learning guidance alongside, or a whole template."
+)
 
 MAX_HITS = 25  # results shown at once; a Show button each
 
@@ -241,4 +250,6 @@ class GuidancePage:
 def guidance_page(rubric: str | None = None, folder=None) -> widgets.VBox:
     """The trainer's page: compare a criterion's descriptors level by level, search them all,
     read the guidance alongside, or read a whole template."""
-    return GuidancePage(load_library(folder), rubric).widget
+    page = GuidancePage(load_library(folder), rubric)
+    display(page_header("guidance.ipynb", TITLE, LEAD))
+    return page.widget

@@ -137,12 +137,15 @@ def voila_command(
     ip: str = "127.0.0.1",
     extra: Sequence[str] = (),
     cull: tuple[float, float] = (CULL_IDLE_TIMEOUT, CULL_INTERVAL),
+    first_page: str | None = None,
 ) -> list[str]:
-    """Voilà serving `notebook` (a file, or a folder for /voila/render/<name>.ipynb) on ip:port."""
+    """Voilà serving `notebook` (a file, or a folder for /voila/render/<name>.ipynb) on ip:port;
+    a folder's root URL redirects to its `first_page` (default audit.ipynb)."""
     return [
         sys.executable,
         "-m",
         "auditbook.serving.voila",  # Voilà, with voila_pages' additions to its pages
+        *([f"--first-page={first_page}"] if first_page else []),
         str(notebook),
         f"--Voila.ip={ip}",
         f"--port={port}",
@@ -245,10 +248,11 @@ class VoilaProcess(ServerProcess):
         extra: Sequence[str] = (),
         timeout: float = 60,
         cull: tuple[float, float] = (CULL_IDLE_TIMEOUT, CULL_INTERVAL),
+        first_page: str | None = None,
     ):
         self.port = free_port()
         super().__init__(
-            voila_command(notebook, self.port, extra=extra, cull=cull),
+            voila_command(notebook, self.port, extra=extra, cull=cull, first_page=first_page),
             log,
             f"http://127.0.0.1:{self.port}",
             cwd=cwd,
@@ -267,8 +271,24 @@ def default_notebook() -> str:
     return str(audit) if audit.exists() else "notebooks/guidance.ipynb"
 
 
+def app_folder(notebook: str | Path) -> tuple[Path, str | None]:
+    """The folder to serve and the page to start on, for `make app APP=notebooks/x.ipynb`:
+    the notebook's whole folder, so that every page is served and the header's links work,
+    starting on x.ipynb. A folder starts on its default first page (None)."""
+    path = Path(notebook)
+    if path.is_dir():
+        return path, None
+    return path.parent, path.name
+
+
+def open_url(ip: str, port: int) -> str:
+    """The address a person opens: the server's root, which redirects to the first page."""
+    host = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Replace this process with Voilà:
+    """Replace this process with Voilà serving the app's pages:
     `python -m auditbook.serving.serve [--port N] [--notebook P]`."""
     parser = argparse.ArgumentParser(
         prog="python -m auditbook.serving.serve", description=main.__doc__
@@ -281,7 +301,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="address to listen on (default 127.0.0.1, or $AUDITBOOK_IP)",
     )
     args = parser.parse_args(argv)
-    cmd = voila_command(args.notebook, args.port, ip=args.ip)
+    folder, first = app_folder(args.notebook)
+    cmd = voila_command(folder, args.port, ip=args.ip, first_page=first)
+    print(
+        f"auditbook: open {open_url(args.ip, args.port)} (it starts on "
+        f"{first or 'audit.ipynb'}; the header links to every page)",
+        flush=True,
+    )
     os.execvp(cmd[0], cmd)
 
 

@@ -102,5 +102,53 @@ FORM_CSS += """
 .ab-panel-confirmation { background: #00703c; color: #fff; padding: 20px; margin: .5em 0;
   text-align: center; }
 .ab-panel-confirmation h2 { color: #fff; margin: 0 0 .3em; }
+
+# ---------------------------------------------------------------- the header (web.header)
+# On every page, above the page's own heading: GOV.UK's header pattern (a black bar, the
+# service's name, a blue rule under it) with who is signed in and the pages. A block of its
+# own, every class prefixed ab-header, so it stays apart from the page styles above.
+# Selectors name the element as well as the class (and come later in the page), so that
+# JupyterLab's rendered-HTML rules (link colours, list padding, heading sizes) do not win.
+HEADER_CSS = """
+<style>
+.ab-header { background: #0b0c0c; color: #fff; border-bottom: 10px solid #1d70b8;
+  font-family: arial, system-ui, sans-serif; padding: 0 15px; margin: 0 0 20px; }
+.ab-header .ab-header-bar { display: flex; flex-wrap: wrap; align-items: baseline;
+  justify-content: space-between; gap: 4px 30px; padding: 12px 0 8px; }
+.ab-header a.ab-header-home, .ab-header a.ab-header-home:visited { color: #fff;
+  text-decoration: none; font-size: 24px; line-height: 1.25; }
+.ab-header .ab-header-product { font-weight: 700; }
+.ab-header .ab-header-service { font-weight: 400; margin-left: 8px; }
+.ab-header p.ab-header-user { margin: 0; padding: 0; font-size: 16px; line-height: 1.25;
+  color: #fff; }
+.ab-header .ab-header-user strong { color: #fff; font-weight: 700; }
+.ab-header .ab-header-nav ul.ab-header-list { list-style: none; margin: 0; padding: 0 0 10px;
+  display: flex; flex-wrap: wrap; gap: 6px 30px; }
+.ab-header .ab-header-nav li.ab-header-item { margin: 0; padding: 0; }
+.ab-header a.ab-header-link, .ab-header a.ab-header-link:visited { color: #fff;
+  font-weight: 700; font-size: 16px; line-height: 1.25; text-decoration: none; }
+.ab-header a.ab-header-link:hover, .ab-header a.ab-header-home:hover {
+  text-decoration: underline; text-decoration-thickness: 3px; text-underline-offset: .2em; }
+.ab-header a.ab-header-link.ab-header-link-current { text-decoration: underline;
+  text-decoration-thickness: 3px; text-underline-offset: .3em; }
+.ab-header a.ab-header-link:focus, .ab-header a.ab-header-home:focus { outline: 3px solid
+  transparent; color: #0b0c0c; background: #fd0; box-shadow: 0 -2px #fd0, 0 4px #0b0c0c;
+  text-decoration: none; }
+h1.ab-header-title { font-family: arial, system-ui, sans-serif; font-size: 36px;
+  font-weight: 700; line-height: 1.1; color: #0b0c0c; margin: 0 0 15px; }
+p.ab-header-lead { font-size: 19px; line-height: 1.4; color: #0b0c0c; max-width: 46em;
+  margin: 0 0 20px; }
+.ab-header-problem { border: 5px solid #d4351c; padding: 15px 20px; margin: 0 0 25px;
+  color: #0b0c0c; font-size: 19px; line-height: 1.3; max-width: 46em; }
+.ab-header-problem:focus { outline: 3px solid #fd0; outline-offset: 0; }
+.ab-header-problem .ab-header-problem-title { font-size: 24px; font-weight: 700;
+  margin: 0 0 10px; color: #0b0c0c; border: 0; }
+.ab-header-problem .ab-header-problem-body, .ab-header-problem .ab-error { color: #0b0c0c;
+  font-weight: 400; }
+.ab-header-problem p { margin: 0; }
+@media (max-width: 640px) {
+  .ab-header .ab-header-bar { flex-direction: column; gap: 4px; }
+  h1.ab-header-title { font-size: 28px; }
+}
 </style>
 """

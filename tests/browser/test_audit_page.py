@@ -93,8 +93,12 @@ def test_new_audit_fill_save_reload_resume(page, voila_server):
         "Hold a family network meeting",
     ]
 
+    # Reloading keeps the audit open (its id is in the address: tests/browser/test_one_app.py);
+    # from the list, freshly read, it resumes too.
     page.reload()
-    wait_for_widgets(page, ".ab-app")
+    wait_for_widgets(page, ".ab-form")
+    expect(page.get_by_label("ID Number", exact=True)).to_have_value("C-0001")
+    page.get_by_role("button", name="Back to the list of audits").click()
     expect(page.locator(".ab-audits")).to_contain_text("C-0001")
     choose_audit(page, record["id"])
     page.get_by_role("button", name="Resume").click()

@@ -125,13 +125,19 @@ def sign_in(browser, hub: ServerProcess, name: str, password: str):
     page.wait_for_url(app, timeout=SPAWN_TIMEOUT)
     page.wait_for_selector("#loading", state="detached", timeout=SPAWN_TIMEOUT)
     wait_for_widgets(page, ".ab-app")
+    expect(page.locator(".ab-header-user")).to_have_text(f"Signed in as {name}")  # the hub's
     return context, page
+
+
+def to_the_list(page) -> None:
+    """The app afresh, on its list (a reload would reopen the audit in the address)."""
+    page.goto(page.url.split("?", 1)[0])
+    wait_for_widgets(page, ".ab-app")
 
 
 def resume(page, audit_id: str) -> None:
     """Back to the landing page, fresh from the shared folder, and open the audit."""
-    page.reload()
-    wait_for_widgets(page, ".ab-app")
+    to_the_list(page)
     choose_audit(page, audit_id)
     page.get_by_role("button", name="Resume").click()
 
@@ -190,8 +196,7 @@ def test_two_signed_in_users_one_audit_second_save_refused(browser, hub):
         assert {"alice.auditor", "bob.moderator"} <= {h["by"] for h in on_disk["history"]}
 
         # Bob exports it: the export log names him, from the hub, not from anything typed.
-        bob.reload()
-        wait_for_widgets(bob, ".ab-app")
+        to_the_list(bob)
         choose_audit(bob, record["id"])
         bob.get_by_label("Export as").select_option(label="Word")
         bob.get_by_role("button", name="Export").click()
@@ -213,7 +218,9 @@ def test_analysts_get_the_dashboard_over_the_shared_folder(browser, hub, tmp_pat
     assert expected["audits"] > 0
     context, page = sign_in(browser, hub, "alice.auditor", PASSWORDS["alice.auditor"])
     try:
-        page.goto(f"{hub.url}/user/alice.auditor/voila/render/dashboard.ipynb")
+        # The header's relative link, under the user's own server's prefix.
+        page.locator(".ab-header").get_by_role("link", name="Dashboard", exact=True).click()
+        page.wait_for_url(f"{hub.url}/user/alice.auditor/voila/render/dashboard.ipynb")
         wait_for_widgets(page, ".ab-figure")
         audits = page.locator('.ab-figure[data-figure="audits"] .ab-figure-value')
         expect(audits).to_have_text(str(expected["audits"]))
