@@ -102,6 +102,8 @@ FORM_CSS += """
 .ab-panel-confirmation { background: #00703c; color: #fff; padding: 20px; margin: .5em 0;
   text-align: center; }
 .ab-panel-confirmation h2 { color: #fff; margin: 0 0 .3em; }
+</style>
+"""
 
 # ---------------------------------------------------------------- the header (web.header)
 # On every page, above the page's own heading: GOV.UK's header pattern (a black bar, the
