@@ -83,13 +83,13 @@ def test_the_open_audit_is_in_the_address_and_survives_a_reload(page, browser, v
     open_app(page, voila_server)
     choose_audit(page, audit_id)
     page.get_by_role("button", name="Moderate").click()
-    expect(page.locator(".ab-form .ab-meta")).to_contain_text(f"Audit {audit_id}")
+    expect(page.locator(".ab-form .ab-meta")).to_contain_text(f"audit {audit_id}")
     link = f"{voila_server.render_url('audit.ipynb')}?audit={audit_id}&as=moderator"
     page.wait_for_url(exactly(link))
 
     page.reload()
     wait_for_widgets(page, ".ab-form")
-    expect(page.locator(".ab-form .ab-meta")).to_contain_text(f"Audit {audit_id}")
+    expect(page.locator(".ab-form .ab-meta")).to_contain_text(f"audit {audit_id}")
     expect(page.get_by_label("ID Number", exact=True)).to_have_value("C-LINK-1")
     expect(page.get_by_label("ID Number", exact=True)).to_be_disabled()  # moderator's view
     assert page.url == link
@@ -100,7 +100,7 @@ def test_the_open_audit_is_in_the_address_and_survives_a_reload(page, browser, v
         fresh = context.new_page()
         fresh.goto(link)
         wait_for_widgets(fresh, ".ab-form")
-        expect(fresh.locator(".ab-form .ab-meta")).to_contain_text(f"Audit {audit_id}")
+        expect(fresh.locator(".ab-form .ab-meta")).to_contain_text(f"audit {audit_id}")
         expect(fresh.get_by_label("ID Number", exact=True)).to_be_disabled()
     finally:
         context.close()
