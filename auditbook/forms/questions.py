@@ -472,13 +472,18 @@ class ActionsQuestion(Question):
 
     def build(self):
         cols = self.item.columns
+        # The headings and every row are grids with the same columns (ab-action-row in the
+        # stylesheet); in a narrow window the headings hide and each cell shows its own label.
+        self._cell_layout = w.Layout()
         head = w.HTML(
             f'<div class="ab-label">{escape(self.item.label)}</div>'
-            f'<div class="ab-action-head"><span>{escape(cols.action)}</span>'
+            f'<div class="ab-action-head" aria-hidden="true"><span>{escape(cols.action)}</span>'
             f"<span>{escape(cols.owner)}</span><span>{escape(cols.due)}</span>"
             f"<span>{self.COMPLETED}</span><span></span></div>"
         )
+        head.add_class("ab-actions-head")
         self.rows_box = w.VBox()
+        self.rows_box.add_class("ab-action-rows")
         # (action, owner, due, remove) per row; the completed date pickers run alongside
         self.rows: list[tuple[w.Widget, ...]] = []
         self.completed: list[w.DatePicker] = []
@@ -502,7 +507,7 @@ class ActionsQuestion(Question):
                 description=f"{label.rstrip(':')} (row {n})",
                 continuous_update=False,
                 style=style_for(w.Text),
-                layout=shared("half"),
+                layout=self._cell_layout,
             )
             box.add_class("ab-sr-label")
             self._watch(box)
@@ -510,7 +515,9 @@ class ActionsQuestion(Question):
 
         def date_cell(label: str, value: str | None) -> w.DatePicker:
             picker = w.DatePicker(
-                description=f"{label.rstrip(':')} (row {n})", style=style_for(w.DatePicker)
+                description=f"{label.rstrip(':')} (row {n})",
+                style=style_for(w.DatePicker),
+                layout=self._cell_layout,
             )
             picker.add_class("ab-sr-label")
             picker.value = dt.date.fromisoformat(value) if value else None
@@ -524,16 +531,15 @@ class ActionsQuestion(Question):
             due = cell(cols.due, row.get("due"))
         completed = date_cell(self.COMPLETED, row.get("completed"))
         remove = w.Button(
-            description="Remove", tooltip=f"Remove action row {n}", layout=w.Layout(width="auto")
+            description="Remove", tooltip=f"Remove action row {n}", layout=self._cell_layout
         )
         cells = (action, owner, due, remove)
         remove.on_click(lambda _: self._remove_row(cells))
         self.rows.append(cells)
         self.completed.append(completed)
-        self.rows_box.children = [
-            *self.rows_box.children,
-            w.HBox([action, owner, due, completed, remove], layout=shared("row")),
-        ]
+        row_box = w.HBox([action, owner, due, completed, remove], layout=self._cell_layout)
+        row_box.add_class("ab-action-row")
+        self.rows_box.children = [*self.rows_box.children, row_box]
         if focus:
             action.focus()
         self._changed()
