@@ -25,7 +25,7 @@ body.jp-Notebook #rendered_cells { padding: 20px 30px 60px; background: #fff; co
   font: 19px/1.32 var(--ab-font); }
 #rendered_cells > div { max-width: 1200px; margin: 0 auto; }
 #rendered_cells .jp-Cell { padding: 0; }
-#rendered_cells .jp-RenderedHTMLCommon { padding-right: 0; font: inherit; color: inherit; }
+#rendered_cells .jp-RenderedHTMLCommon { padding: 0; font: inherit; color: inherit; }
 #rendered_cells .jp-OutputArea-output, #rendered_cells .widget-html-content,
 #rendered_cells .widget-label, #rendered_cells .widget-inline-hbox {
   font-family: var(--ab-font); font-size: 19px; color: #0b0c0c; }
@@ -35,6 +35,10 @@ body.jp-Notebook #rendered_cells { padding: 20px 30px 60px; background: #fff; co
 /* A button alone in a column is as wide as its words, as GOV.UK's are, not a full-width bar. */
 #rendered_cells .widget-vbox > .jupyter-button { align-self: flex-start; }
 #rendered_cells .jupyter-widgets { max-width: 100%; }
+/* Space between the controls of a row from the row, not from margins that push the last one
+   past the edge; :where() keeps this weaker than any ab- class's own gap. */
+:where(#rendered_cells) .widget-hbox { column-gap: 15px; }
+:where(#rendered_cells) .widget-inline-hbox { margin-left: 0; margin-right: 0; }
 @media (max-width: 640px) {
   body.jp-Notebook #rendered_cells { padding: 15px; font-size: 16px; }
 }
@@ -91,7 +95,7 @@ body.jp-Notebook #rendered_cells { padding: 20px 30px 60px; background: #fff; co
 
 /* ---- buttons like govuk-button: secondary grey by default, green primary, red warning */
 #rendered_cells .jupyter-button {
-  box-sizing: border-box; width: auto; height: auto; min-height: 40px; margin: 0 15px 17px 0;
+  box-sizing: border-box; width: auto; height: auto; min-height: 40px; margin: 0 0 17px;
   padding: 8px 10px 7px; border: 2px solid transparent; border-radius: 0;
   font: 400 19px/1.1875 var(--ab-font); color: #0b0c0c; background-color: #f3f2f1;
   box-shadow: 0 2px 0 #929191; text-align: center; white-space: nowrap; overflow: visible;
@@ -121,7 +125,11 @@ body.jp-Notebook #rendered_cells { padding: 20px 30px 60px; background: #fff; co
 .ab-table caption { text-align: left; font-weight: 700; font-size: 21px; margin-bottom: 15px; }
 .ab-table th, .ab-table td { border: 0; border-bottom: 1px solid #b1b4b6;
   padding: 10px 20px 10px 0; text-align: left; vertical-align: top; line-height: 1.25;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
+@media (max-width: 900px) {
+  .ab-table { font-size: 16px; }
+  .ab-table th, .ab-table td { padding-right: 10px; overflow-wrap: anywhere; }
+}
 .ab-table th { font-weight: 700; background: none; }
 .ab-table td.ab-num, .ab-table th.ab-num { text-align: right; font-variant-numeric: tabular-nums; }
 .ab-scroll, .ab-table-wrap { overflow-x: auto; max-width: 100%; }
@@ -187,8 +195,16 @@ _FORM = """
   padding: 6px 10px; font-size: 16px; line-height: 1.25; min-height: 0; }
 #rendered_cells .ab-nav .jupyter-button.ab-current { border-left-color: #1d70b8;
   background: #f3f2f1; color: #0b0c0c; font-weight: 700; text-decoration: none; outline: none; }
+#rendered_cells .ab-nav .jupyter-button:hover:enabled { background: #f3f2f1; color: #003078;
+  box-shadow: none; text-decoration-thickness: 3px; }
+#rendered_cells .ab-nav .jupyter-button.ab-current:hover:enabled { color: #0b0c0c; }
+#rendered_cells .ab-error-summary .jupyter-button:hover:enabled { background: none;
+  color: #942514; box-shadow: none; }
 #rendered_cells .ab-nav .jupyter-button:focus:enabled { background: #ffdd00; color: #0b0c0c;
   box-shadow: inset 0 -4px 0 #0b0c0c; text-decoration: none; }
+@media (max-width: 900px) {
+  #rendered_cells .ab-nav { flex: 1 1 100% !important; margin: 0 0 20px; }
+}
 #rendered_cells .ab-missing .jupyter-button, #rendered_cells .ab-goto .jupyter-button {
   width: auto; max-width: 100%; white-space: normal; text-align: left; }
 .ab-warnings-list:not(:empty) { border-left: 10px solid #1d70b8; padding: 15px; margin: 0 0 20px;
