@@ -542,7 +542,9 @@ class AuditForm(StatusMoves):
         self._shown_errors = dict(self._errors)
         if not self._errors:
             self._error_summary.children = []
+            self._error_summary.remove_class("ab-error-summary")
             return
+        self._error_summary.add_class("ab-error-summary")
         entries = [
             (i, f"{self.rubric.item(i).label.strip().rstrip(':')}: {message}")
             for i, message in self._errors.items()

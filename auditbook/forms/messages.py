@@ -41,7 +41,7 @@ def error_summary_html(n: int) -> str:
     """The heading of GOV.UK's error summary (its links are buttons the form adds below)."""
     said = "an answer that" if n == 1 else f"{n} answers that"
     return (
-        '<div class="ab-error-summary" role="alert" tabindex="-1">'
+        '<div class="ab-error-summary-head" role="alert">'
         '<h2 class="ab-error-summary-title">There is a problem</h2>'
         f"<p>This audit has {said} the form cannot accept. "
         f"{'It is' if n == 1 else 'They are'} kept as typed and saved with the rest; "

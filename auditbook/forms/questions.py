@@ -226,8 +226,8 @@ def escalation_html(key: str, tells: list[str]) -> str:
     said = "".join(f"<p>{escape(t)}</p>" for t in tells)
     return (
         f'<div class="ab-esc-at-question" role="alert" id="ab-esc-{escape(key)}" '
-        f'data-for="{escape(key)}"><span class="ab-esc-icon" aria-hidden="true">!</span>'
-        f'<div><strong><span class="ab-visually-hidden">Warning: </span>Escalate now.</strong>'
+        f'data-for="{escape(key)}"><div><strong>'
+        '<span class="ab-visually-hidden">Warning: </span>Escalate now.</strong>'
         f"{said}</div></div>"
     )
 
@@ -580,128 +580,6 @@ class YesNoPartialQuestion(GradeQuestion):
         _choose(self.picker, level)
         if self.texts:
             self.texts["explanation"].value = value.get("explanation") or ""
-
-
-@questions.register("actions")
-class ActionsQuestion(Question):
-    description = "A table of actions: what, who is responsible, by when, and when completed."
-    places_notes = True
-
-    COMPLETED = "Completed on"
-
-    def build(self):
-        cols = self.item.columns
-        head = w.HTML(
-            f'<div class="ab-label">{escape(self.item.label)}</div>'
-            f'<div class="ab-action-head"><span>{escape(cols.action)}</span>'
-            f"<span>{escape(cols.owner)}</span><span>{escape(cols.due)}</span>"
-            f"<span>{self.COMPLETED}</span><span></span></div>"
-        )
-        self.rows_box = w.VBox()
-        # (action, owner, due, remove) per row; the completed date pickers run alongside
-        self.rows: list[tuple[w.Widget, ...]] = []
-        self.completed: list[w.DatePicker] = []
-        self.add = w.Button(
-            description="Add action", icon="plus", tooltip=f"Add a row to: {self.item.label}"
-        )
-        self.add.add_class("ab-add-action")
-        self.add.on_click(lambda _: self._add_row(focus=True))
-        for _ in range(self.item.rows_shown):
-            self._add_row()
-        return w.VBox(
-            [head, self.notes, self.rows_box, self.add, self.alert], layout=shared("full")
-        )
-
-    def _add_row(self, row: dict | None = None, focus: bool = False) -> None:
-        row = row or {}
-        n = len(self.rows) + 1
-        cols = self.item.columns
-
-        def cell(label: str, value: str) -> w.Text:
-            box = w.Text(
-                value=value or "",
-                description=f"{label.rstrip(':')} (row {n})",
-                continuous_update=False,
-                style=style_for(w.Text),
-                layout=shared("half"),
-            )
-            box.add_class("ab-sr-label")
-            self._watch(box)
-            return box
-
-        def date_cell(label: str, value: str | None) -> w.DatePicker:
-            picker = w.DatePicker(
-                description=f"{label.rstrip(':')} (row {n})", style=style_for(w.DatePicker)
-            )
-            picker.add_class("ab-sr-label")
-            picker.value = dt.date.fromisoformat(value) if value else None
-            self._watch(picker)
-            return picker
-
-        action, owner = cell(cols.action, row.get("action")), cell(cols.owner, row.get("owner"))
-        if self.item.due_kind == "date":
-            due = date_cell(cols.due, row.get("due"))
-        else:
-            due = cell(cols.due, row.get("due"))
-        completed = date_cell(self.COMPLETED, row.get("completed"))
-        remove = w.Button(
-            description="Remove", tooltip=f"Remove action row {n}", layout=w.Layout(width="auto")
-        )
-        cells = (action, owner, due, remove)
-        remove.on_click(lambda _: self._remove_row(cells))
-        self.rows.append(cells)
-        self.completed.append(completed)
-        self.rows_box.children = [
-            *self.rows_box.children,
-            w.HBox([action, owner, due, completed, remove], layout=shared("row")),
-        ]
-        if focus:
-            action.focus()
-        self._changed()
-
-    def _remove_row(self, cells) -> None:
-        values = [r for c, r in zip(self.rows, self._row_values(), strict=True) if c is not cells]
-        self._set_rows(values)
-        self._changed()
-
-    def _row_values(self) -> list[dict]:
-        out = []
-        for (action, owner, due, _), completed in zip(self.rows, self.completed, strict=True):
-            due_value = due.value.isoformat() if isinstance(due.value, dt.date) else due.value
-            row = {"action": action.value, "owner": owner.value, "due": due_value or ""}
-            if completed.value:  # only when set, so rows saved without it round-trip unchanged
-                row["completed"] = completed.value.isoformat()
-            out.append(row)
-        return out
-
-    def _set_rows(self, rows: list[dict]) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
-            self.rows, self.completed, self.rows_box.children = [], [], []
-            for row in rows:
-                self._add_row(row)
-        finally:
-            self._quiet = quiet
-
-    def inputs(self):
-        cells = [
-            c
-            for row, done in zip(self.rows, self.completed, strict=True)
-            for c in (*row[:3], done, row[3])
-        ]
-        return cells + [self.add]
-
-    @property
-    def value(self):
-        rows = [r for r in self._row_values() if any(v.strip() for v in r.values())]
-        return rows or None
-
-    @value.setter
-    def value(self, value):
-        rows = list(value or [])
-        shown = max(len(rows), self.item.rows_shown if not rows else 0)
-        self._set_rows(rows + [{}] * (shown - len(rows)))
-        self._changed()
 
 
 @questions.register("guidance")

@@ -19,16 +19,9 @@ from ..rubrics.library import Library, load_library
 from ..rubrics.model import Grade
 from ..training import calibration as C
 from ..web.parts import figure_card, number_text, table_html
+from ..web.style import CSS
 from .common import page_header, wait_for_visitor
-from .dashboard import DASHBOARD_CSS
 
-TRAINER_CSS = """
-<style>
-.ab-calibration-page { max-width: 80em; }
-.ab-calibration-page details > summary { cursor: pointer; font-weight: 600; margin: .6em 0; }
-.ab-discuss li { margin: .2em 0; }
-</style>
-"""
 TITLE = "Calibration: the trainer's view"
 LEAD = (
     "Choose an exercise to see each trainee's grades against the reference and against each "
@@ -71,7 +64,7 @@ class TrainerPage:
         self.frame = pd.DataFrame(columns=C.FRAME_COLUMNS)
         self.widget = w.VBox(
             [
-                w.HTML(DASHBOARD_CSS + TRAINER_CSS),
+                w.HTML(CSS),
                 w.HBox([self.picker, self.refresh_btn], layout=w.Layout(flex_flow="row wrap")),
                 self.status,
                 self.body,

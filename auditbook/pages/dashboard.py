@@ -28,6 +28,7 @@ from ..documents import workbook as T
 from ..forms.questions import style_for
 from ..rubrics.library import load_library
 from ..web.parts import SMALL, XLSX, download_link, figure_card, number_text, table_html
+from ..web.style import CSS
 from .common import page_header, wait_for_visitor
 
 TITLE = "Audit dashboard"
@@ -46,34 +47,6 @@ STATUS_CHOICES = {
     "Moderated": "moderated",
 }
 DEFAULT_TARGETS = {"good_or_better": 80.0, "inadequate": 5.0}  # % of completed audits
-DASHBOARD_CSS = """
-<style>
-.ab-dashboard { max-width: 80em; }
-.ab-dashboard h2 { margin: .9em 0 .3em; font-size: 1.3em; }
-.ab-dashboard .widget-html-content { white-space: normal; line-height: 1.35; }
-.ab-filters { gap: .3em 1em; }
-.ab-filters .widget-dropdown select { min-width: 12em; }
-.ab-figures { display: flex; flex-wrap: wrap; gap: .8em; margin: .4em 0 .6em; }
-.ab-figure { flex: 1 1 10em; border: 1px solid #ccc; border-top: 6px solid #0d47a1;
-  border-radius: 4px; padding: .5em .8em; background: #fff; }
-.ab-figure-value { font-size: 2em; font-weight: 700; line-height: 1.1; }
-.ab-figure-label { font-weight: 600; }
-.ab-figure-note { color: #424242; font-size: .9em; }
-.ab-figure[data-figure="pct_good_or_better"] { border-top-color: #1a9850; }
-.ab-figure[data-figure="pct_inadequate"] { border-top-color: #d73027; }
-.ab-small { background: #fff3cd; color: #5d4200; border-radius: 3px; padding: 0 .3em;
-  font-size: .85em; white-space: nowrap; }
-.ab-table { border-collapse: collapse; margin: .3em 0 1em; font-size: .95em; }
-.ab-table caption { text-align: left; font-weight: 600; padding: .2em 0; }
-.ab-table th, .ab-table td { border: 1px solid #ccc; padding: .25em .5em; vertical-align: top; }
-.ab-table th { background: #f2f2f2; text-align: left; }
-.ab-table td.ab-num { text-align: right; font-variant-numeric: tabular-nums; }
-.ab-downloads a { margin-right: 1.2em; font-weight: 600; color: #0d47a1; }
-.ab-muted { color: #555; }
-.ab-dashboard .mod-primary { background-color: #0d47a1; color: #fff; }
-.ab-chart { margin: .5em 0 1em; }
-</style>
-"""
 
 
 # ------------------------------------------------------------------------------ the page
@@ -171,11 +144,11 @@ class Dashboard:
                 f"saved yet{' in ' + escape(source) if source else ''}. When auditors save "
                 "audits they will be counted here.</p>"
             )
-            self.widget = w.VBox([w.HTML(DASHBOARD_CSS), self.message, self.problems])
+            self.widget = w.VBox([w.HTML(CSS), self.message, self.problems])
         else:
             self.widget = w.VBox(
                 [
-                    w.HTML(DASHBOARD_CSS + "<h2>Choose the audits</h2>"),
+                    w.HTML(CSS + "<h2>Choose the audits</h2>"),
                     self.filters,
                     self.message,
                     w.HTML("<h2>Headline figures</h2>"),

@@ -10,7 +10,6 @@ from IPython.display import display
 from ..rubrics.library import Library, load_library
 from ..training.descriptors import Criterion, Hit, criteria, search, sections
 from ..training.rubric_html import (
-    EXPLORER_CSS,
     guidance_html,
     guidance_panel_html,
     levels_html,
@@ -83,10 +82,12 @@ class GuidancePage:
             [compare, self.whole], titles=("Compare descriptors", "Whole template")
         )
         self.tabs.layout = widgets.Layout(flex="1 1 0", min_width="0")
+        search_row = widgets.HBox([self.query, self.search_btn])
+        search_row.add_class("ab-search")
         side = widgets.VBox(
             [
                 widgets.HTML("<h2>Search every descriptor</h2>"),
-                widgets.HBox([self.query, self.search_btn]),
+                search_row,
                 self.summary,
                 self.results,
                 widgets.HTML(
@@ -99,11 +100,13 @@ class GuidancePage:
             layout=widgets.Layout(flex="0 0 30%", min_width="18em", padding="0 0 0 1em"),
         )
         side.add_class("ab-side")
+        body = widgets.HBox([self.tabs, side], layout=widgets.Layout(width="100%"))
+        body.add_class("ab-explorer-body")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(CSS + EXPLORER_CSS),
+                widgets.HTML(CSS),
                 self.template,
-                widgets.HBox([self.tabs, side], layout=widgets.Layout(width="100%")),
+                body,
             ]
         )
         self.widget.add_class("ab-guidance-page")

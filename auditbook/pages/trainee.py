@@ -19,25 +19,8 @@ from ..rubrics.library import Library
 from ..rubrics.model import Rubric
 from ..training.calibration import calibration_store, check_code, trainee_result, vignette_html
 from ..web.parts import table_html
+from ..web.style import CSS
 
-CALIBRATION_CSS = """
-<style>
-.ab-calibration .widget-html-content { white-space: normal; line-height: 1.35; }
-.ab-calibration-head h2 { margin-bottom: .2em; }
-.ab-vignette { max-height: 26em; overflow-y: auto; border: 1px solid #ccc; border-radius: 4px;
-  padding: .2em 1em; background: #fcfcfc; line-height: 1.45; max-width: 60em; }
-.ab-vignette h4 { margin: .8em 0 .2em; }
-.ab-calibration details > summary { cursor: pointer; font-weight: 600; margin: .4em 0; }
-.ab-reveal .ab-table { max-width: 80em; }
-.ab-reveal .ab-table td:last-child { min-width: 24em; }
-.ab-reveal-summary { font-size: 1.1em; font-weight: 600; }
-.ab-table { border-collapse: collapse; margin: .3em 0 1em; font-size: .95em; }
-.ab-table caption { text-align: left; font-weight: 600; padding: .2em 0; }
-.ab-table th, .ab-table td { border: 1px solid #ccc; padding: .25em .5em; vertical-align: top; }
-.ab-table th { background: #f2f2f2; text-align: left; }
-.ab-table td.ab-num { text-align: right; font-variant-numeric: tabular-nums; }
-</style>
-"""
 MATCH_WORDS = {
     "same": "Same",
     "one level apart": "One level apart",
@@ -134,7 +117,7 @@ class CalibrationForm(AuditForm):
             f"{vignette_html(exercise.vignette)}</div></details>"
         )
         self.widget = w.VBox(
-            [w.HTML(CALIBRATION_CSS + head + case), self.note, self.reveal, self.form_widget],
+            [w.HTML(CSS + head + case), self.note, self.reveal, self.form_widget],
             layout=shared("full"),
         )
         self.widget.add_class("ab-calibration")

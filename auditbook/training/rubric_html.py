@@ -258,44 +258,6 @@ def guidance_html(guidance: Guidance, with_css: bool = True) -> str:
 
 # ------------------------------------------------------------ the trainer's descriptor explorer
 
-EXPLORER_CSS = """
-<style>
-.ab-explorer { font-family: system-ui, sans-serif; line-height: 1.4; }
-.ab-explorer h2 { font-size: 1.25em; margin: .6em 0 .3em; }
-.ab-explorer h3 { font-size: 1.1em; margin: .5em 0 .2em; }
-.ab-criterion, .ab-hit, .ab-side .widget-html-content, .ab-side p { line-height: 1.4; }
-.ab-criterion p { margin: .3em 0; }
-.ab-explorer .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab {
-  flex: 0 0 auto; min-width: 12em; max-width: none; color: #222; }
-.ab-results { border-top: 1px solid #ddd; }
-.ab-hit-row { border-bottom: 1px solid #ddd; padding: .2em 0; }
-.ab-sr { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
-         overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-.ab-levels { border-collapse: collapse; width: 100%; table-layout: fixed; margin: .4em 0; }
-.ab-levels th, .ab-levels td { border: 1px solid #bbb; padding: .4em .5em; vertical-align: top;
-                               text-align: left; }
-.ab-levels th { font-size: .95em; }
-.ab-levels td { font-size: .9em; }
-.ab-vs { display: block; font-size: .8em; color: #444; margin-bottom: .4em;
-          font-style: italic; }
-ins.ab-added { background: #fff3b0; color: #000; text-decoration: underline 2px;
-               text-underline-offset: 2px; }
-del.ab-dropped { color: #6d1f1f; text-decoration: line-through; }
-.ab-legend { font-size: .9em; margin: .3em 0; }
-.ab-legend ins { padding: 0 .2em; }
-.ab-hit { font-size: .88em; line-height: 1.35; }
-.ab-hit .ab-where { color: #555; font-size: .9em; }
-.ab-hit mark { background: #ffe082; color: #000; }
-.ab-side details { border: 1px solid #ccc; border-radius: 4px; margin: .3em 0; padding: .2em .5em; }
-.ab-side summary { cursor: pointer; font-weight: 600; padding: .2em 0; }
-.ab-side li { margin: .25em 0; font-size: .9em; }
-.ab-side .ab-level-block { margin: .4em 0; font-size: .88em; }
-.ab-side .ab-level-name { display: block; padding: .1em .4em; font-weight: 600; }
-.ab-side p { margin: .3em 0; }
-.ab-side details > .ab-para { font-size: .88em; margin: .3em 0; }
-</style>
-"""
-
 
 def _luminance(colour: str) -> float:
     def channel(c: float) -> float:

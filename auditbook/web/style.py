@@ -1,69 +1,385 @@
-"""The stylesheet the pages and rubric views share (the `ab-` classes)."""
+"""The one stylesheet every page and rubric view shares (the `ab-` classes).
 
-CSS = """
-<style>
-.ab-doc { font-family: system-ui, sans-serif; line-height: 1.4; max-width: 100%; }
-.ab-doc h2 { margin: 1.2em 0 .3em; }
-.ab-doc h3 { margin: 1em 0 .3em; border-bottom: 1px solid #ccc; }
-.ab-meta, .ab-muted { color: #555; font-size: .9em; }
-.ab-notes { background: #fff8e1; border-left: 4px solid #f9a825; padding: .5em .8em; }
-.ab-item { margin: .6em 0; padding-left: .6em; border-left: 3px solid #e0e0e0; }
-.ab-tag { display: inline-block; font-size: .75em; padding: 0 .4em; margin-left: .3em;
-          border-radius: 3px; background: #eceff1; color: #37474f; }
-.ab-matrix { border-collapse: collapse; width: 100%; margin: .5em 0; table-layout: fixed; }
-.ab-matrix th, .ab-matrix td { border: 1px solid #bbb; padding: .35em; vertical-align: top;
-                               font-size: .85em; }
-.ab-matrix th.ab-crit { width: 14%; text-align: left; background: #f5f5f5; }
-.ab-swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
-             margin-right: .3em; vertical-align: middle; }
+It imitates the GOV.UK Design System (design-system.service.gov.uk) in our own CSS: Arial at
+19px, #0b0c0c text, #1d70b8 links, the yellow focus state, 2px black input borders, green,
+grey and red buttons with a shadow, and its error summary, error message, hint, notification
+banner, warning text and confirmation panel. It also overrides what makes Voilà and
+ipywidgets look like a developer's notebook: their font variables, monospace text areas,
+28px controls and grey backgrounds.
+"""
+
+_BASE = """
+/* ---- Voilà and ipywidgets: a service page, not a notebook */
+:root, body.jp-Notebook {
+  --ab-font: arial, sans-serif;
+  --jp-ui-font-family: var(--ab-font); --jp-content-font-family: var(--ab-font);
+  --jp-ui-font-size1: 16px; --jp-content-font-size1: 19px; --jp-widgets-font-size: 19px;
+  --jp-ui-font-color1: #0b0c0c; --jp-content-font-color1: #0b0c0c; --jp-widgets-color: #0b0c0c;
+  --jp-widgets-inline-height: 40px; --jp-widgets-input-border-width: 2px;
+  --jp-widgets-input-border-color: #0b0c0c; --jp-widgets-input-focus-border-color: #0b0c0c;
+  --jp-widgets-input-padding: 5px; --jp-layout-color0: #fff; --jp-layout-color1: #fff;
+  --jp-layout-color2: #f3f2f1; --jp-border-color1: #b1b4b6; --jp-brand-color1: #1d70b8;
+}
+body.jp-Notebook, body.jp-Notebook #main { background: #fff; }
+body.jp-Notebook #rendered_cells { padding: 20px 30px 60px; background: #fff; color: #0b0c0c;
+  font: 19px/1.32 var(--ab-font); }
+#rendered_cells > div { max-width: 1200px; margin: 0 auto; }
+#rendered_cells .jp-Cell { padding: 0; }
+#rendered_cells .jp-RenderedHTMLCommon { padding: 0; font: inherit; color: inherit; }
+#rendered_cells .jp-OutputArea-output, #rendered_cells .widget-html-content,
+#rendered_cells .widget-label, #rendered_cells .widget-inline-hbox {
+  font-family: var(--ab-font); font-size: 19px; color: #0b0c0c; }
+#rendered_cells .widget-html-content { white-space: normal; line-height: 1.32; }
+#rendered_cells .widget-label { line-height: 1.32; height: auto; min-height: 40px;
+  display: flex; align-items: center; }
+/* A button alone in a column is as wide as its words, as GOV.UK's are, not a full-width bar. */
+#rendered_cells .widget-vbox > .jupyter-button { align-self: flex-start; }
+#rendered_cells .jupyter-widgets { max-width: 100%; }
+/* Space between the controls of a row from the row, not from margins that push the last one
+   past the edge; :where() keeps this weaker than any ab- class's own gap. */
+:where(#rendered_cells) .widget-hbox { column-gap: 15px; }
+:where(#rendered_cells) .widget-inline-hbox { margin-left: 0; margin-right: 0; }
+@media (max-width: 640px) {
+  body.jp-Notebook #rendered_cells { padding: 15px; font-size: 16px; }
+}
+
+/* ---- type: GOV.UK headings and body text */
+#rendered_cells h1, #rendered_cells h2, #rendered_cells h3, #rendered_cells h4,
+.ab-doc h2, .ab-doc h3 { font-family: var(--ab-font); color: #0b0c0c; font-weight: 700; }
+#rendered_cells h1 { font-size: 36px; line-height: 1.11; margin: 0 0 30px; }
+#rendered_cells h2 { font-size: 27px; line-height: 1.15; margin: 30px 0 20px; }
+#rendered_cells h3 { font-size: 21px; line-height: 1.25; margin: 25px 0 15px; }
+#rendered_cells h4 { font-size: 19px; line-height: 1.32; margin: 20px 0 10px; }
+#rendered_cells p { margin: 0 0 15px; line-height: 1.32; }
+.jp-RenderedHTMLCommon h1 > a.jp-InternalAnchorLink { display: none; }
+
+/* ---- links and the focus state */
+#rendered_cells a, .ab-doc a { color: #1d70b8; text-decoration: underline;
+  text-underline-offset: .1578em; }
+#rendered_cells a:hover { color: #003078; text-decoration-thickness: 3px; }
+#rendered_cells a:visited { color: #4c2c92; }
+#rendered_cells a:focus, .ab-doc a:focus { outline: 3px solid transparent; color: #0b0c0c;
+  background-color: #ffdd00; box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; text-decoration: none; }
+#rendered_cells summary:focus { outline: 3px solid transparent; background-color: #ffdd00;
+  box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; }
+
+/* ---- inputs, selects, text areas: 2px black borders, the body font, yellow focus */
+#rendered_cells input, #rendered_cells select, #rendered_cells textarea, #rendered_cells button {
+  font-family: var(--ab-font); }
+#rendered_cells .jupyter-widgets input[type="text"],
+#rendered_cells .jupyter-widgets input[type="number"],
+#rendered_cells .jupyter-widgets input[type="date"],
+#rendered_cells .jupyter-widgets input[type="password"],
+#rendered_cells .jupyter-widgets select, #rendered_cells .jupyter-widgets textarea {
+  box-sizing: border-box; border: 2px solid #0b0c0c; border-radius: 0; color: #0b0c0c;
+  background-color: #fff; font-size: 19px; line-height: 1.25; padding: 5px; max-width: 100%; }
+#rendered_cells .jupyter-widgets input[type="text"],
+#rendered_cells .jupyter-widgets input[type="number"],
+#rendered_cells .jupyter-widgets input[type="date"],
+#rendered_cells .jupyter-widgets select { height: 40px; }
+#rendered_cells .jupyter-widgets select { padding-right: 28px;
+  background-position: right 4px center; }
+#rendered_cells .jupyter-widgets textarea { width: 100%; min-height: 6em; resize: vertical; }
+#rendered_cells .jupyter-widgets input:focus, #rendered_cells .jupyter-widgets select:focus,
+#rendered_cells .jupyter-widgets textarea:focus {
+  outline: 3px solid #ffdd00 !important; outline-offset: 0; box-shadow: inset 0 0 0 2px #0b0c0c; }
+#rendered_cells .jupyter-widgets input[type="checkbox"], #rendered_cells .widget-radio-box input {
+  accent-color: #0b0c0c; width: 20px; height: 20px; }
+#rendered_cells .jupyter-widgets input[type="checkbox"]:focus,
+#rendered_cells .widget-radio-box input:focus { outline: 3px solid #ffdd00 !important;
+  outline-offset: 1px; box-shadow: 0 0 0 6px #0b0c0c; }
+#rendered_cells .widget-radio-box label { font-size: 19px; line-height: 1.32; }
+#rendered_cells .widget-checkbox { height: auto; min-height: 40px; }
+#rendered_cells .widget-checkbox label, #rendered_cells .widget-checkbox .widget-label-basic {
+  font-size: 19px; }
+
+/* ---- buttons like govuk-button: secondary grey by default, green primary, red warning */
+#rendered_cells .jupyter-button {
+  box-sizing: border-box; width: auto; height: auto; min-height: 40px; margin: 0 0 17px;
+  padding: 8px 10px 7px; border: 2px solid transparent; border-radius: 0;
+  font: 400 19px/1.1875 var(--ab-font); color: #0b0c0c; background-color: #f3f2f1;
+  box-shadow: 0 2px 0 #929191; text-align: center; white-space: nowrap; overflow: visible;
+  flex-shrink: 0; max-width: 100%; }
+#rendered_cells .jupyter-button:hover:enabled { background-color: #dbdad9;
+  box-shadow: 0 2px 0 #929191; }
+#rendered_cells .jupyter-button.mod-primary, #rendered_cells .jupyter-button.mod-success {
+  color: #fff; background-color: #00703c; box-shadow: 0 2px 0 #002d18; }
+#rendered_cells .jupyter-button.mod-primary:hover:enabled,
+#rendered_cells .jupyter-button.mod-success:hover:enabled { background-color: #005a30;
+  box-shadow: 0 2px 0 #002d18; }
+#rendered_cells .jupyter-button.mod-danger, #rendered_cells .jupyter-button.mod-warning {
+  color: #fff; background-color: #d4351c; box-shadow: 0 2px 0 #55150b; }
+#rendered_cells .jupyter-button.mod-danger:hover:enabled,
+#rendered_cells .jupyter-button.mod-warning:hover:enabled { background-color: #aa2a16;
+  box-shadow: 0 2px 0 #55150b; }
+#rendered_cells .jupyter-button:active:enabled { top: 2px; box-shadow: none; }
+#rendered_cells .jupyter-button:focus:enabled, #rendered_cells .jupyter-button:focus:hover:enabled {
+  outline: 3px solid transparent; border-color: #ffdd00; color: #0b0c0c;
+  background-color: #ffdd00; box-shadow: inset 0 0 0 1px #ffdd00, 0 2px 0 #0b0c0c; }
+#rendered_cells .jupyter-button:disabled { opacity: .5; cursor: not-allowed; }
+#rendered_cells .jupyter-button i.fa { margin-right: 6px; }
+
+/* ---- tables like govuk-table */
+.ab-table { border-collapse: collapse; border-spacing: 0; margin: 0 0 30px; font-size: 19px;
+  width: auto; max-width: 100%; }
+.ab-table caption { text-align: left; font-weight: 700; font-size: 21px; margin-bottom: 15px; }
+.ab-table th, .ab-table td { border: 0; border-bottom: 1px solid #b1b4b6;
+  padding: 10px 20px 10px 0; text-align: left; vertical-align: top; line-height: 1.25;
+  overflow-wrap: break-word; }
+@media (max-width: 900px) {
+  .ab-table { font-size: 16px; }
+  .ab-table th, .ab-table td { padding-right: 10px; overflow-wrap: anywhere; }
+}
+.ab-table th { font-weight: 700; background: none; }
+.ab-table td.ab-num, .ab-table th.ab-num { text-align: right; font-variant-numeric: tabular-nums; }
+.ab-scroll, .ab-table-wrap { overflow-x: auto; max-width: 100%; }
+"""
+
+# The rubric views (whole template, guidance files) and pieces every page uses.
+_DOC = """
+.ab-doc { font-family: arial, sans-serif; color: #0b0c0c; line-height: 1.32; max-width: 100%; }
+.ab-doc h2 { font-size: 27px; margin: 30px 0 15px; }
+.ab-doc h3 { font-size: 21px; margin: 25px 0 10px; padding-bottom: 5px;
+  border-bottom: 1px solid #b1b4b6; }
+.ab-meta, .ab-muted { color: #505a5f; font-size: 16px; }
+.ab-notes { border-left: 10px solid #b1b4b6; padding: 15px; margin: 20px 0; color: #0b0c0c; }
+.ab-item { margin: 15px 0; padding-left: 15px; border-left: 5px solid #b1b4b6; }
+.ab-tag { display: inline-block; font-size: 16px; font-weight: 700; padding: 2px 8px 3px;
+  margin-left: 5px; background: #e5e6e7; color: #0b0c0c; }
+.ab-matrix { border-collapse: collapse; width: 100%; margin: 10px 0 20px; table-layout: fixed; }
+.ab-matrix th, .ab-matrix td { border: 1px solid #b1b4b6; padding: 8px 10px; vertical-align: top;
+  font-size: 16px; line-height: 1.25; text-align: left; overflow-wrap: anywhere; }
+.ab-matrix th.ab-crit { width: 14%; background: #f3f2f1; }
+.ab-swatch { display: inline-block; width: .8em; height: .8em; margin-right: .3em;
+  vertical-align: middle; }
 .ab-para { white-space: pre-wrap; }
-</style>
+.ab-error { color: #d4351c; font-weight: 700; }
+.ab-sr { position: absolute !important; width: 1px !important; height: 1px !important;
+  padding: 0 !important; margin: -1px !important; overflow: hidden !important;
+  clip: rect(0 0 0 0) !important; white-space: nowrap !important; border: 0 !important; }
+details > summary { cursor: pointer; color: #1d70b8; text-decoration: underline; }
 """
 
 # The audit form and the auditor app (auditbook.forms.form, auditbook.pages.auditor).
-FORM_CSS = (
-    CSS
-    + """
-<style>
-.ab-form { max-width: 100%; }
-.ab-stack.widget-inline-hbox { flex-direction: column; align-items: stretch; height: auto; }
-.ab-stack > .widget-label { width: auto !important; max-width: none !important; white-space: normal;
-  text-align: left; line-height: 1.3; padding: .2em 0; font-weight: 600; height: auto; }
+_FORM = """
+.ab-form, .ab-app { max-width: 100%; }
+.ab-q { margin: 0 0 30px; max-width: 100%; }
+/* Label above the input: ipywidgets gives the input a flex-basis of 148px, which becomes its
+   height once the box is a column, so a select grew into a tall empty box. */
+.ab-stack.widget-inline-hbox { flex-direction: column; align-items: stretch;
+  height: auto !important; margin: 0 0 20px; width: 100%; }
+.ab-stack.widget-inline-hbox > select, .ab-stack.widget-inline-hbox > input,
+.ab-stack.widget-inline-hbox > textarea { flex: 0 0 auto; }
+#rendered_cells .ab-stack.widget-dropdown > select { width: auto; min-width: 11.5em;
+  max-width: min(100%, 24em); }
+#rendered_cells .ab-stack > .widget-label { width: auto !important; max-width: none !important;
+  white-space: normal; text-align: left; padding: 0; margin: 0 0 5px; font-weight: 700;
+  min-height: 0; display: block; }
 .ab-stack.widget-radio-box, .ab-stack .widget-radio-box { flex-direction: row; flex-wrap: wrap; }
 .ab-stack .widget-radio-box label { margin-right: 1.2em; }
 .ab-sr-label > .widget-label { position: absolute !important; width: 1px !important;
-  height: 1px !important; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.ab-q { margin: .5em 0 1em; }
-.ab-desc { border-left: 6px solid #999; padding: .3em .6em; background: #fafafa; margin: .3em;
-  white-space: normal; line-height: 1.35; }
-.ab-label { font-weight: 600; white-space: normal; }
-.ab-action-head { display: flex; gap: .5em; font-weight: 600; }
-.ab-action-head span { flex: 1 1 22em; }
-.ab-banner { background: #b71c1c; color: #fff; padding: .7em 1em; font-size: 1.1em;
-  border-radius: 4px; white-space: normal; }
-.ab-banner strong { color: #fff; }
-.ab-status { font-weight: 600; white-space: normal; }
-.ab-error { color: #b71c1c; }
-.ab-nav .widget-button { width: 100%; text-align: left; justify-content: flex-start; }
-.ab-nav button { white-space: normal; height: auto; min-height: 28px; }
+  height: 1px !important; min-height: 0 !important; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; padding: 0 !important; margin: 0 !important; }
+.ab-desc { border-left: 6px solid #b1b4b6; padding: 10px 15px; background: #f3f2f1;
+  margin: 0 0 15px; white-space: normal; line-height: 1.32; color: #0b0c0c; }
+.ab-descriptor { margin-left: 15px; }
+.ab-label { font-weight: 700; white-space: normal; }
+.ab-status { font-weight: 700; white-space: normal; align-self: center; }
 .ab-section-head { white-space: normal; }
-/* Jupyter's button colours fail WCAG AA contrast with white text: darker shades. */
-.ab-form .mod-primary, .ab-app .mod-primary { background-color: #0d47a1; color: #fff; }
-.ab-form .mod-success, .ab-app .mod-success { background-color: #1b5e20; color: #fff; }
-.ab-form .mod-danger, .ab-app .mod-danger { background-color: #b71c1c; color: #fff; }
-.ab-nav .ab-current { outline: 3px solid #0d47a1; outline-offset: -3px; font-weight: 700; }
-.ab-missing .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto;
-  text-align: left; }
-.ab-warnings-list:not(:empty) { border-left: 6px solid #8a6d00; background: #fff8e1;
-  padding: .4em .8em; margin: .3em 0; white-space: normal; line-height: 1.35; }
-.ab-warnings-list ul { margin: .3em 0; padding-left: 1.2em; }
-.ab-goto .widget-button { width: auto; max-width: 100%; white-space: normal; height: auto; }
-</style>
-"""
-)
 
-# The form's messages, in GOV.UK's patterns: hint and error under the label, error summary,
-# escalation at the question, the banner kept in view, confirmation steps.
+/* The side navigation of sections, like a sub-navigation: the current one marked. */
+#rendered_cells .ab-nav { margin-right: 30px; }
+#rendered_cells .ab-nav .jupyter-button { width: 100%; margin: 0 0 5px; white-space: normal;
+  text-align: left; justify-content: flex-start; box-shadow: none; background: #fff;
+  color: #1d70b8; text-decoration: underline; border: 0; border-left: 5px solid transparent;
+  padding: 6px 10px; font-size: 16px; line-height: 1.25; min-height: 0; }
+#rendered_cells .ab-nav .jupyter-button.ab-current { border-left-color: #1d70b8;
+  background: #f3f2f1; color: #0b0c0c; font-weight: 700; text-decoration: none; outline: none; }
+#rendered_cells .ab-nav .jupyter-button:hover:enabled { background: #f3f2f1; color: #003078;
+  box-shadow: none; text-decoration-thickness: 3px; }
+#rendered_cells .ab-nav .jupyter-button.ab-current:hover:enabled { color: #0b0c0c; }
+#rendered_cells .ab-error-summary .jupyter-button:hover:enabled { background: none;
+  color: #942514; box-shadow: none; }
+#rendered_cells .ab-nav .jupyter-button:focus:enabled { background: #ffdd00; color: #0b0c0c;
+  box-shadow: inset 0 -4px 0 #0b0c0c; text-decoration: none; }
+@media (max-width: 900px) {
+  #rendered_cells .ab-nav { flex: 1 1 100% !important; margin: 0 0 20px; }
+}
+#rendered_cells .ab-missing .jupyter-button, #rendered_cells .ab-goto .jupyter-button {
+  width: auto; max-width: 100%; white-space: normal; text-align: left; }
+.ab-warnings-list:not(:empty) { border-left: 10px solid #1d70b8; padding: 15px; margin: 0 0 20px;
+  white-space: normal; line-height: 1.32; }
+.ab-warnings-list ul { margin: 5px 0; padding-left: 20px; }
+
+/* The action table: the same columns for the headings and every row, so they line up. */
+.ab-action-head, .ab-action-row.widget-hbox {
+  display: grid !important; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr) 9.5em 9.5em 6em;
+  gap: 10px 15px; align-items: start; width: 100%; box-sizing: border-box; }
+.ab-action-head { font-weight: 700; margin: 10px 0 5px; }
+.ab-action-head span { overflow-wrap: anywhere; }
+.ab-action-head span:nth-child(n+4) { white-space: nowrap; }
+.ab-actions-head.widget-html, .ab-action-rows.widget-vbox { margin: 0; width: 100%; }
+.ab-action-row.widget-hbox { margin: 0 0 10px; }
+.ab-action-row > .jupyter-widgets { width: auto !important; min-width: 0 !important;
+  margin: 0 !important; }
+#rendered_cells .ab-action-row .jupyter-button { margin: 0; width: 100%; padding-left: 5px;
+  padding-right: 5px; }
+#rendered_cells .ab-action-row input { width: 100%; min-width: 0; }
+@media (max-width: 900px) {
+  .ab-action-head { display: none !important; }
+  .ab-action-rows { counter-reset: ab-action; }
+  .ab-action-row.widget-hbox { grid-template-columns: minmax(0, 1fr); border: 1px solid #b1b4b6;
+    padding: 15px; margin: 0 0 20px; counter-increment: ab-action; }
+  .ab-action-row.widget-hbox::before { content: "Action " counter(ab-action); font-weight: 700;
+    font-size: 21px; }
+  #rendered_cells .ab-action-row > .ab-sr-label { flex-direction: column; align-items: stretch;
+    height: auto; }
+  #rendered_cells .ab-action-row .ab-sr-label > .widget-label { position: static !important;
+    width: auto !important; height: auto !important; clip: auto; overflow: visible;
+    white-space: normal; font-weight: 700; margin: 0 0 5px !important; min-height: 0 !important;
+    display: block; max-width: none !important; text-align: left; }
+  #rendered_cells .ab-action-row .jupyter-button { width: auto; justify-self: start; }
+  #rendered_cells .ab-action-row input[type="date"] { width: auto; }
+}
+"""
+
+# The dashboard, the trainer's calibration page and the trainee's exercise.
+_PAGES = """
+.ab-dashboard, .ab-calibration-page { max-width: 100%; }
+.ab-filters { gap: 0 30px; }
+.ab-filters .widget-dropdown select { min-width: 12em; }
+.ab-figures { display: flex; flex-wrap: wrap; gap: 15px; margin: 10px 0 30px; }
+.ab-figure { flex: 1 1 10em; border-top: 5px solid #1d70b8; padding: 15px; background: #f3f2f1; }
+.ab-figure-value { font-size: 48px; font-weight: 700; line-height: 1.04; }
+.ab-figure-label { font-weight: 700; }
+.ab-figure-note { color: #505a5f; font-size: 16px; }
+.ab-figure[data-figure="pct_good_or_better"] { border-top-color: #00703c; }
+.ab-figure[data-figure="pct_inadequate"] { border-top-color: #d4351c; }
+.ab-small { background: #fff7bf; color: #594d00; padding: 0 5px; font-size: 16px;
+  white-space: nowrap; }
+.ab-downloads a { margin-right: 30px; font-weight: 700; }
+.ab-chart { margin: 10px 0 30px; max-width: 100%; overflow-x: auto; }
+.ab-chart img, .ab-chart svg { max-width: 100%; height: auto; }
+.ab-calibration-page details > summary, .ab-calibration details > summary {
+  font-weight: 700; margin: 10px 0; }
+.ab-discuss li { margin: 5px 0; }
+.ab-calibration-head h2 { margin-bottom: 5px; }
+.ab-vignette { max-height: 26em; overflow-y: auto; border: 1px solid #b1b4b6; padding: 5px 20px;
+  line-height: 1.4; max-width: 40em; }
+.ab-vignette h4 { margin: 15px 0 5px; }
+.ab-reveal .ab-table { max-width: 100%; }
+.ab-reveal-summary { font-size: 21px; font-weight: 700; }
+"""
+
+# The trainer's descriptor explorer (auditbook.pages.guidance).
+_EXPLORER = """
+.ab-explorer h2 { font-size: 24px; }
+.ab-criterion p { margin: 5px 0; }
+#rendered_cells .ab-explorer .lm-TabBar { min-height: 44px; }
+#rendered_cells .ab-explorer .lm-TabBar-content { border-bottom: 1px solid #b1b4b6; }
+#rendered_cells .ab-explorer .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: 0;
+  max-width: none; min-height: 44px; padding: 8px 20px; margin-right: 5px; font-size: 19px;
+  color: #0b0c0c; background: #f3f2f1; border: 1px solid #f3f2f1; border-bottom: 0;
+  line-height: 1.32; text-decoration: underline; text-underline-offset: .15em; }
+#rendered_cells .ab-explorer .lm-TabBar .lm-TabBar-tab.lm-mod-current { background: #fff;
+  border-color: #b1b4b6; text-decoration: none; margin-bottom: -1px; }
+#rendered_cells .ab-explorer .lm-TabBar-tab:focus-visible { outline: 3px solid #ffdd00;
+  box-shadow: inset 0 -4px 0 #0b0c0c; }
+#rendered_cells .ab-explorer .lm-TabBar .lm-TabBar-tabLabel { line-height: 1.32; }
+#rendered_cells .ab-explorer .widget-tab > .widget-tab-contents,
+#rendered_cells .ab-explorer .jupyter-widget-tab > .widget-tab-contents {
+  border: 1px solid #b1b4b6; border-top: 0; padding: 15px 20px; }
+.ab-results { border-top: 1px solid #b1b4b6; }
+.ab-hit-row { border-bottom: 1px solid #b1b4b6; padding: 5px 0; }
+.ab-levels { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 10px 0; }
+.ab-levels th, .ab-levels td { border: 1px solid #b1b4b6; padding: 8px; vertical-align: top;
+  text-align: left; overflow-wrap: anywhere; hyphens: auto; }
+.ab-levels th { font-size: 16px; }
+.ab-levels td { font-size: 16px; line-height: 1.3; }
+.ab-vs { display: block; font-size: 14px; color: #505a5f; margin-bottom: 5px; font-style: italic; }
+ins.ab-added { background: #fff7bf; color: #0b0c0c; text-decoration: underline 2px;
+  text-underline-offset: 2px; }
+del.ab-dropped { color: #942514; text-decoration: line-through; }
+.ab-legend { font-size: 16px; margin: 5px 0; }
+.ab-legend ins { padding: 0 .2em; }
+.ab-hit { font-size: 16px; line-height: 1.32; }
+.ab-hit .ab-where { color: #505a5f; font-size: 16px; }
+.ab-hit mark { background: #fff7bf; color: #0b0c0c; }
+.ab-side details { border-bottom: 1px solid #b1b4b6; margin: 0; padding: 10px 0; }
+.ab-side summary { font-weight: 700; padding: 5px 0; }
+.ab-side li { margin: 5px 0; font-size: 16px; }
+.ab-side .ab-level-block { margin: 10px 0; font-size: 16px; }
+.ab-side .ab-level-name { display: block; padding: 2px 6px; font-weight: 700; }
+.ab-side p { margin: 5px 0; }
+.ab-side details > .ab-para { font-size: 16px; margin: 5px 0; }
+.ab-search.widget-hbox { flex-wrap: wrap; align-items: flex-end; gap: 0 10px; }
+.ab-search .widget-text { flex: 1 1 12em !important; min-width: 0; margin: 0 0 17px; }
+.ab-search .widget-text input { min-width: 0; }
+@media (max-width: 900px) {
+  .ab-explorer-body.widget-hbox { flex-wrap: wrap; }
+  #rendered_cells .ab-explorer-body > .ab-side { flex: 1 1 100% !important;
+    padding: 20px 0 0 !important; }
+}
+"""
+
+# The GOV.UK patterns the form uses to tell the auditor about errors, escalation and success.
+_PATTERNS = """
+.ab-error-summary { color: #0b0c0c; padding: 20px; margin: 0 0 30px; border: 5px solid #d4351c;
+  background: #fff; }
+.ab-error-summary:focus { outline: 3px solid #ffdd00; outline-offset: 0; }
+.ab-error-summary h2, .ab-error-summary .ab-error-summary-title {
+  font-size: 24px; font-weight: 700; line-height: 1.25; margin: 0 0 15px; }
+.ab-error-summary ul { list-style: none; margin: 0; padding: 0; }
+.ab-error-summary li { margin: 0 0 10px; }
+#rendered_cells .ab-error-summary a, #rendered_cells .ab-error-summary .jupyter-button {
+  color: #d4351c; font-weight: 700; text-decoration: underline; }
+#rendered_cells .ab-error-summary .jupyter-button { background: none; box-shadow: none; border: 0;
+  padding: 0; min-height: 0; margin: 0 0 10px; text-align: left; white-space: normal; }
+#rendered_cells .ab-error-summary .jupyter-button:focus:enabled,
+#rendered_cells .ab-error-summary a:focus { color: #0b0c0c; background: #ffdd00;
+  box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; text-decoration: none; }
+.ab-field-error { border-left: 5px solid #d4351c; padding-left: 15px; box-sizing: border-box; }
+.ab-field-error input, .ab-field-error select, .ab-field-error textarea {
+  border-color: #d4351c !important; }
+.ab-error-message { display: block; color: #d4351c; font-weight: 700; margin: 0 0 15px; }
+.ab-hint { display: block; color: #505a5f; margin: 0 0 15px; }
+.ab-banner { border: 5px solid #d4351c; background: #fff; color: #0b0c0c; margin: 0 0 30px;
+  padding: 0 20px 15px; white-space: normal; }
+.ab-banner > strong:first-child, .ab-banner .ab-banner-title { display: block;
+  margin: 0 -20px 15px; padding: 2px 20px 7px; background: #d4351c; color: #fff;
+  font-size: 19px; font-weight: 700; }
+.ab-banner ul { margin: 5px 0 10px; padding-left: 20px; }
+.ab-esc-at-question { position: relative; padding: 10px 0 10px 50px; margin: 0 0 15px;
+  font-weight: 700; color: #0b0c0c; min-height: 35px; }
+.ab-esc-at-question::before { content: "!" / ""; position: absolute; left: 0; top: 3px;
+  box-sizing: border-box; min-width: 35px; min-height: 35px; border: 3px solid #0b0c0c;
+  border-radius: 50%; background: #0b0c0c; color: #fff; font: 700 30px/29px arial, sans-serif;
+  text-align: center; }
+.ab-confirm { border: 5px solid #1d70b8; padding: 20px 20px 5px; margin: 0 0 30px;
+  background: #fff; }
+.ab-confirm h2, .ab-confirm .widget-html-content strong:first-child { font-size: 24px;
+  margin-top: 0; }
+.ab-confirm.widget-box, .ab-confirm .widget-hbox { flex-wrap: wrap; gap: 0 15px; }
+.ab-panel-confirmation { box-sizing: border-box; margin: 0 0 30px; padding: 35px;
+  border: 5px solid transparent; background: #00703c; color: #fff; text-align: center; }
+#rendered_cells .ab-panel-confirmation h1, #rendered_cells .ab-panel-confirmation h2 {
+  color: #fff; font-size: 48px; line-height: 1.04; margin: 0 0 30px; }
+.ab-panel-confirmation, .ab-panel-confirmation * { color: #fff; }
+.ab-panel-confirmation { font-size: 24px; }
+@media (max-width: 640px) {
+  .ab-error-summary, .ab-panel-confirmation { padding: 15px; }
+  #rendered_cells .ab-panel-confirmation h1, #rendered_cells .ab-panel-confirmation h2 {
+    font-size: 32px; }
+}
+"""
+
+CSS = "<style>" + _BASE + _DOC + _FORM + _PAGES + _EXPLORER + _PATTERNS + "</style>"
+
+# The same sheet: the form and the auditor app once had a sheet of their own.
+FORM_CSS = CSS
+
+# The form's layout for its messages (the patterns' looks are in _PATTERNS above): hint and
+# error between a question's label and its input, and the escalation banner kept in view.
 FORM_CSS += """
 <style>
 /* A labelled input's label and input become items of the question's column, so its hint
@@ -72,36 +388,15 @@ FORM_CSS += """
 .ab-contents > .widget-label { order: -2; }
 .ab-q-notes { order: -1; }
 .ab-narrow > input { max-width: 14em; }
-.ab-hint { color: #505a5f; margin: 0 0 .4em; line-height: 1.35; }
-.ab-error-message { color: #d4351c; font-weight: 700; margin: 0 0 .4em; }
-.ab-field-error { border-left: 5px solid #d4351c; padding-left: 12px; }
-.ab-field-error input, .ab-field-error textarea { border: 2px solid #d4351c; }
 .ab-visually-hidden { position: absolute !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
   white-space: nowrap !important; }
-.ab-error-summary-box:not(:empty) { border: 5px solid #d4351c; padding: 15px 20px;
-  margin: .5em 0 1em; }
-.ab-error-summary-title { margin: 0 0 .4em; font-size: 1.3em; }
-.ab-error-summary-box .widget-button { background: none; border: 0; box-shadow: none;
-  color: #d4351c; font-weight: 700; text-decoration: underline; text-align: left;
-  white-space: normal; height: auto; width: auto; max-width: 100%; padding: .1em 0; }
-.ab-esc-at-question { display: flex; gap: .8em; align-items: flex-start; margin: .6em 0;
-  font-weight: 700; white-space: normal; }
-.ab-esc-at-question p { margin: .2em 0 0; }
-.ab-esc-icon { flex: 0 0 auto; width: 1.6em; height: 1.6em; border-radius: 50%;
-  background: #0b0c0c; color: #fff; text-align: center; line-height: 1.6em;
-  font-weight: 700; }
 .ab-sticky { position: sticky; top: 0; z-index: 20; background: #fff; padding: 4px 0; }
 /* Sticky holds within the nearest box that scrolls: the page's, not the widget boxes around
    the banner (overflow: auto by default, though they never scroll). */
 .widget-box:has(.ab-sticky), .jp-OutputArea:has(.ab-sticky),
 .jp-OutputArea-child:has(.ab-sticky), .jp-OutputArea-output:has(.ab-sticky) {
   overflow: visible !important; }
-.ab-confirm { border: 3px solid #0b0c0c; padding: 15px 20px; margin: .5em 0;
-  background: #fff; white-space: normal; }
-.ab-panel-confirmation { background: #00703c; color: #fff; padding: 20px; margin: .5em 0;
-  text-align: center; }
-.ab-panel-confirmation h2 { color: #fff; margin: 0 0 .3em; }
 </style>
 """
 
