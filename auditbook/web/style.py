@@ -408,6 +408,12 @@ FORM_CSS += """
 # JupyterLab's rendered-HTML rules (link colours, list padding, heading sizes) do not win.
 HEADER_CSS = """
 <style>
+/* white on black, whatever the page's link colours say (they come from the shared sheet) */
+#rendered_cells .ab-header a.ab-header-link, #rendered_cells .ab-header a.ab-header-home,
+#rendered_cells .ab-header a.ab-header-link:visited,
+#rendered_cells .ab-header a.ab-header-home:visited { color: #fff !important; }
+#rendered_cells .ab-header a.ab-header-link:focus,
+#rendered_cells .ab-header a.ab-header-home:focus { color: #0b0c0c !important; }
 .ab-header { background: #0b0c0c; color: #fff; border-bottom: 10px solid #1d70b8;
   font-family: arial, system-ui, sans-serif; padding: 0 15px; margin: 0 0 20px; }
 .ab-header .ab-header-bar { display: flex; flex-wrap: wrap; align-items: baseline;
