@@ -160,7 +160,7 @@ def test_moderate_with_a_different_grade(page, voila_server):
         label="Requires Improvement"
     )
     type_into(page, "Moderators' rationale for grade.", "Plans are not yet SMART.")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save moderation").click()
     expect(page.get_by_text(re.compile(r"^Saved \d"))).to_be_visible()
 
     on_disk = json.loads(store.path(record["id"]).read_text(encoding="utf-8"))
