@@ -56,10 +56,11 @@ def test_an_unknown_page_is_refused():
 def test_page_header_names_the_signed_in_user_and_has_one_heading(monkeypatch):
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     monkeypatch.setenv("AUDITBOOK_USER", "QA <Lead>")
-    html = page_header("guidance.ipynb", "Grade guidance", "Compare <levels>.").data
+    html = page_header("calibration.ipynb").data
     assert "Signed in as <strong>QA &lt;Lead&gt;</strong>" in html
-    assert html.count("<h1") == 1 and ">Grade guidance</h1>" in html
-    assert "Compare &lt;levels&gt;." in html
+    assert html.count("<h1") == 1 and ">Calibration: the trainer&#x27;s view</h1>" in html
+    assert "under “Calibration exercise”" in html  # what the page is for
     assert ".ab-header {" in html  # its stylesheet travels with it
     monkeypatch.setenv("JUPYTERHUB_USER", "hub-user")  # the hub's sign-in wins
-    assert "<strong>hub-user</strong>" in page_header("audit.ipynb", "Case file audits").data
+    html = page_header("audit.ipynb").data
+    assert "<strong>hub-user</strong>" in html and ">Case file audits</h1>" in html

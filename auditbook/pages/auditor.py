@@ -31,7 +31,6 @@ from .links import (
 )
 from .trainee import CalibrationLauncher
 
-TITLE = "Case file audits"
 LEAD = "Start a new audit from a template, or resume or moderate a saved one."
 LINK_PROBLEM = "The audit in this link could not be opened"
 
@@ -316,7 +315,7 @@ def audit_app(folder=None, audits=None) -> w.Widget:
     wait_for_visitor()  # a preheated kernel learns its visitor's address here
     app.refresh()
     app.open_from_query(os.environ.get("QUERY_STRING", ""))
-    display(page_header("audit.ipynb", TITLE, user=app.user))
+    display(page_header("audit.ipynb", user=app.user))
     display(unsent_text_guard())
     display(Javascript(ADDRESS_SCRIPT))
     return app.widget

@@ -22,13 +22,6 @@ from ..web.parts import figure_card, number_text, table_html
 from ..web.style import CSS
 from .common import page_header, wait_for_visitor
 
-TITLE = "Calibration: the trainer's view"
-LEAD = (
-    "Choose an exercise to see each trainee's grades against the reference and against each "
-    "other: the spread of grades for every criterion, exact and within-one agreement, kappa "
-    "and AC1, and the reference rationale to discuss. Trainees answer in the auditor app "
-    "under “Calibration exercise”; press Refresh as they submit."
-)
 STATUS_TEXT = {"draft": "Still working", "submitted": "Submitted", "moderated": "Submitted"}
 PCT = {"Exact %": number_text, "Within one %": number_text}
 DISCUSS = 6  # criteria listed under "Discuss first": those with least agreement
@@ -274,5 +267,5 @@ def trainer_page(exercise: str | None = None, folder=None, calibration=None):
     library = load_library(folder)  # the slow part runs before anyone visits
     wait_for_visitor()
     page = TrainerPage(library, exercise, calibration)
-    display(page_header("calibration.ipynb", TITLE, LEAD))
+    display(page_header("calibration.ipynb"))
     return page.widget

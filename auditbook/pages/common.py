@@ -13,15 +13,17 @@ from html import escape
 from IPython.display import HTML
 
 from ..audits.users import current_user
-from ..web.header import header_html
+from ..web.header import header_html, page
 from ..web.style import HEADER_CSS
 
 
-def page_header(current: str, title: str, lead: str = "", user: str | None = None) -> HTML:
+def page_header(current: str, user: str | None = None) -> HTML:
     """The top of the page whose notebook is `current`: the header (the service, who is signed
-    in, links to every page) and the page's one heading, with `lead` (plain text) under it.
+    in, links to every page), the page's one heading and what the page is for
+    (auditbook.web.header.PAGES).
 
     Plain HTML, not a widget: it shows as soon as the page arrives, before any widget."""
+    title, lead = page(current).title, page(current).lead
     top = HEADER_CSS + header_html(user or current_user(), current)
     top += f'<h1 class="ab-header-title">{escape(title)}</h1>'
     if lead:

@@ -31,13 +31,6 @@ from ..web.parts import SMALL, XLSX, download_link, figure_card, number_text, ta
 from ..web.style import CSS
 from .common import page_header, wait_for_visitor
 
-TITLE = "Audit dashboard"
-LEAD = (
-    "How good practice is, how far moderators agree, and which actions are overdue: choose "
-    "a template, team, dates or status and every figure, chart and table follows. The "
-    "download links give the audits shown as CSV or Excel."
-)
-
 ALL = ""  # the "All templates" / "All teams" / "All statuses" choice
 STATUS_CHOICES = {
     "All statuses": None,
@@ -592,5 +585,5 @@ def dashboard(
     titles = {rid: r.title for rid, r in library.rubrics.items()}
     page = Dashboard(frames, titles, expected_per_month, targets, source=str(store.root))
     if header:
-        display(page_header("dashboard.ipynb", TITLE, LEAD))
+        display(page_header("dashboard.ipynb"))
     return page.widget

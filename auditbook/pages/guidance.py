@@ -18,13 +18,6 @@ from ..training.rubric_html import (
 from ..web.style import CSS
 from .common import page_header
 
-TITLE = "Grade guidance"
-LEAD = (
-    "Compare a criterion's descriptors level by level, with the words each level adds to the "
-    "one below it highlighted; search every descriptor of every template; read the practice "
-    "learning guidance alongside, or a whole template."
-)
-
 MAX_HITS = 25  # results shown at once; a Show button each
 
 
@@ -254,5 +247,5 @@ def guidance_page(rubric: str | None = None, folder=None) -> widgets.VBox:
     """The trainer's page: compare a criterion's descriptors level by level, search them all,
     read the guidance alongside, or read a whole template."""
     page = GuidancePage(load_library(folder), rubric)
-    display(page_header("guidance.ipynb", TITLE, LEAD))
+    display(page_header("guidance.ipynb"))
     return page.widget

@@ -162,6 +162,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# Waiting for a server: a redirect is an answer, not followed (following Voilà's root to the
+# app page would render it, and take a kernel, as the server starts).
+_NOT_FOLLOWING = urllib.request.build_opener(_NoRedirect)
+
+
 class ServerProcess:
     """A server started in its own process group, waited for until `url` + `probe` answers;
     `with` stops it and anything it started (kernels, a proxy, users' servers)."""
@@ -203,16 +213,19 @@ class ServerProcess:
                     f"answering:\n{self.output()}"
                 )
             try:
-                with urllib.request.urlopen(probe, timeout=2):
+                with _NOT_FOLLOWING.open(probe, timeout=2):
                     return
+            except urllib.error.HTTPError as exc:
+                if 300 <= exc.code < 400:
+                    return  # answering: Voilà's root redirects to the first page
             except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(
-                        f"{self.name} did not answer on {probe} within {timeout} s:\n"
-                        f"{self.output()}"
-                    ) from None
-                time.sleep(0.25)
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(
+                    f"{self.name} did not answer on {probe} within {timeout} s:\n{self.output()}"
+                )
+            time.sleep(0.25)
 
     def stop(self) -> None:
         proc = self.process
