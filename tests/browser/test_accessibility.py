@@ -45,6 +45,28 @@ def test_seed_000_form_has_no_serious_violations(page, voila_server):
     assert serious_violations(page) == []
 
 
+def test_error_states_the_banner_and_the_confirmation_have_no_serious_violations(
+    page, voila_server
+):
+    open_app(page, voila_server)
+    page.get_by_label("Template").select_option(label=PLR)
+    page.get_by_role("button", name="New audit").click()
+    box = page.get_by_label("Month PLR allocated to Reviewer", exact=True)
+    box.fill("sometime in Nov")
+    box.press("Tab")
+    expect(page.locator(".ab-error-summary")).to_contain_text("There is a problem")
+    expect(page.locator(".ab-q-month_allocated .ab-error-message")).to_be_visible()
+    assert serious_violations(page) == []
+    page.locator(".ab-nav").get_by_role("button", name=re.compile("^Child’s Safety")).click()
+    page.locator(".ab-q-child_safe").get_by_role("radio", name="No").check()
+    expect(page.locator(".ab-banner")).to_be_visible()
+    expect(page.locator(".ab-q-child_safe .ab-esc-at-question")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Submit").click()  # incomplete: what is missing
+    expect(page.locator(".ab-missing")).to_contain_text("What is missing")
+    assert serious_violations(page) == []
+
+
 def test_every_input_has_a_label(page, voila_server):
     open_app(page, voila_server)
     page.get_by_label("Template").select_option(label=PLR)

@@ -16,6 +16,7 @@ from auditbook.audits.users import current_user
 from auditbook.demo.synthetic import sample_answers
 
 from .conftest import wait_for_widgets
+from .test_accessibility import serious_violations
 from .test_audit_page import audit_files, choose_audit, open_app, section, type_into
 
 pytestmark = pytest.mark.browser
@@ -165,12 +166,14 @@ def test_submit_asks_for_confirmation_and_lists_open_warnings(page, voila_server
     confirm = page.locator(".ab-confirm")
     expect(confirm).to_contain_text("Submit this audit?")
     expect(confirm).to_contain_text("guidance warning")
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Cancel").click()
     expect(confirm).to_be_hidden()
     assert on_disk(voila_server, record["id"])["status"] == "draft"
     page.get_by_role("button", name="Submit").click()
     page.get_by_role("button", name="Yes, submit").click()
     expect(page.locator(".ab-panel-confirmation")).to_contain_text("Audit submitted")
+    assert serious_violations(page) == []
     assert on_disk(voila_server, record["id"])["status"] == "submitted"
 
 
