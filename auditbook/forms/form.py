@@ -460,7 +460,7 @@ class AuditForm(StatusMoves):
             done_txt = (
                 (
                     f"<p>Escalation recorded by {escape(conf['confirmed_by'])} at "
-                    f"{escape(conf['confirmed_at'])}.</p>"
+                    f"{escape(when(conf['confirmed_at']))}.</p>"
                 )
                 if conf.get("confirmed_at")
                 else ""

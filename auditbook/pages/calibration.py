@@ -18,6 +18,7 @@ from ..forms.questions import style_for
 from ..rubrics.library import Library, load_library
 from ..rubrics.model import Grade
 from ..training import calibration as C
+from ..web.dates import when
 from ..web.parts import figure_card, number_text, table_html
 from ..web.style import CSS
 from .common import page_header, wait_for_visitor
@@ -113,7 +114,7 @@ class TrainerPage:
             {
                 "Trainee": [r["id"] for r in records],
                 "Status": [STATUS_TEXT.get(r["status"], r["status"]) for r in records],
-                "Last saved": [r["saved"]["at"].replace("T", " ").rstrip("Z") for r in records],
+                "Last saved": [when(r["saved"]["at"]) for r in records],
             }
         )
         return "<h2>Trainees</h2>" + table_html(
