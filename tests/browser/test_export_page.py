@@ -34,7 +34,8 @@ def test_export_word_document_downloads_from_the_page(page, voila_server):
     expect(link).to_be_visible()
     assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
     written = Path(voila_server.audits_dir).parent / "documents" / f"{record['id']}.docx"
-    expect(page.locator(".ab-download")).to_contain_text(str(written))
+    # the link only: where the server keeps its copy is not the page's business
+    expect(page.locator(".ab-download")).not_to_contain_text(str(written.parent))
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == f"{record['id']}.docx"
