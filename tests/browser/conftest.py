@@ -54,6 +54,18 @@ def moderator_server(tmp_path_factory, voila_server) -> VoilaProcess:
 
 
 @pytest.fixture(scope="session")
+def dashboard_server(tmp_path_factory):
+    """Voilà over notebooks/ with a folder of synthetic demo audits (one server for every
+    test that needs audits to show: the dashboard's tests and the screenshots)."""
+    from auditbook.demo import generate
+
+    audits = tmp_path_factory.mktemp("demo-audits")
+    generate(audits, n=120, seed=5, months=12)
+    with serve_notebooks(tmp_path_factory, audits, "voila-dashboard") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium; fails, never skips, when it is missing."""
     if not os.access(CHROMIUM, os.X_OK):

@@ -8,21 +8,11 @@ from playwright.sync_api import expect
 
 from auditbook.analytics import load_audits
 from auditbook.analytics import summaries as S
-from auditbook.demo import generate
 
-from .conftest import serve_notebooks, wait_for_widgets
+from .conftest import wait_for_widgets
 from .test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def dashboard_server(tmp_path_factory):
-    """Voilà over notebooks/ with a folder of synthetic demo audits."""
-    audits = tmp_path_factory.mktemp("demo-audits")
-    generate(audits, n=120, seed=5, months=12)
-    with serve_notebooks(tmp_path_factory, audits, "voila-dashboard") as server:
-        yield server
 
 
 def figure(page, key: str):

@@ -11,7 +11,6 @@ from auditbook.rubrics.library import load_library
 
 from .conftest import ARTIFACTS, wait_for_widgets
 from .test_audit_page import open_app
-from .test_dashboard_page import dashboard_server  # noqa: F401 (a fixture: 120 demo audits)
 from .test_every_rubric import go_to_section
 
 pytestmark = pytest.mark.browser
@@ -98,7 +97,7 @@ def test_page_fits_the_window(sized_page, voila_server, notebook):
     assert_no_overflow(page, notebook)
 
 
-def test_dashboard_with_audits_fits_the_window(sized_page, dashboard_server):  # noqa: F811
+def test_dashboard_with_audits_fits_the_window(sized_page, dashboard_server):
     page = sized_page
     page.goto(dashboard_server.render_url("dashboard.ipynb"))
     wait_for_widgets(page, ".ab-figure")
