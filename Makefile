@@ -76,7 +76,7 @@ $(CHROMIUM):
 test: $(VENV)/.installed-test $(CHROMIUM) $(PROXY)
 	$(BIN)/ruff check auditbook tests benchmarks deploy
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check auditbook tests
