@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -34,10 +35,19 @@ sys.path.insert(0, str(ROOT))
 from auditbook.serving.serve import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the root redirects to the first page: an answer, not to be followed
+
+
 def answers(url: str) -> bool:
+    """Whether the server answers at all (following the root's redirect would render the
+    app page, which is what the browser's visit is timed for)."""
     try:
-        with urllib.request.urlopen(url, timeout=2):
+        with urllib.request.build_opener(_NoRedirect).open(url, timeout=2):
             return True
+    except urllib.error.HTTPError:
+        return True  # a redirect (or any status) is the server answering
     except OSError:
         return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -277,6 +278,9 @@ def test_app_new_resume_moderate(store):
     assert form.submit()
     app.back_btn.click()
     assert app.form is None and form.audit_id in app.table.value
+    # times as people read them, never raw UTC stamps
+    assert "just now by SW-01" in app.table.value
+    assert not re.search(r"\dT\d\d:\d\d", app.table.value + str(app.audit_picker.options))
     app.audit_picker.value = form.audit_id
     app.moderate_btn.click()  # SW-01 audited it: they may not moderate it
     assert app.form is None and "cannot moderate it" in app.message.value

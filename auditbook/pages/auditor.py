@@ -16,7 +16,7 @@ from ..documents.audit_export import DOCUMENT_FORMATS, documents_dir, export_aud
 from ..forms.form import AuditForm
 from ..forms.questions import shared, style_for
 from ..rubrics.library import Library, load_library
-from ..web.dates import when
+from ..web.dates import ago, when
 from ..web.parts import download_link
 from ..web.scripts import DESCRIBED_BY
 from ..web.style import FORM_CSS
@@ -54,7 +54,7 @@ def audits_table_html(summaries: list[dict], library: Library) -> str:
             title,
             s.get("auditor") or "—",
             STATUS_WORDS.get(s.get("status"), s.get("status") or "?"),
-            f"{when(s.get('saved_at'))} by {s.get('saved_by') or 'unknown'}",
+            f"{ago(s.get('saved_at'))} by {s.get('saved_by') or 'unknown'}",
             s["id"],
         ]
         rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
