@@ -252,9 +252,9 @@ class AuditForm(StatusMoves):
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         r = self.rubric
-        view = "Moderation" if self.role == "moderator" else "Audit"
+        view = "Moderation of audit" if self.role == "moderator" else "Audit"
         title = w.HTML(
-            f'<h2>{escape(r.title)}</h2><div class="ab-meta">{view} of audit '
+            f'<h2>{escape(r.title)}</h2><div class="ab-meta">{view} '
             f"{escape(self.audit_id)} · template version {escape(r.version)}</div>"
         )
         notes = w.HTML(f'<div class="ab-notes ab-para">{escape(r.notes)}</div>' if r.notes else "")

@@ -507,6 +507,8 @@ class GradeQuestion(Question):
             self._watch(area)
             self.texts[box.id] = area
             hint = [w.HTML(notes_html(key, box.help))] if box.help else []
+            for h in hint:  # between the box's label and the box, as the question's own
+                h.add_class("ab-q-notes")
             boxes.append(w.VBox([area, *hint], layout=shared("full")) if hint else area)
         left = w.VBox([self.picker, self.notes, *boxes], layout=shared("half"))
         parts = [w.HBox([left, self.descriptor], layout=shared("row"))]

@@ -387,7 +387,8 @@ FORM_CSS += """
 .ab-contents { display: contents !important; }
 .ab-contents > .widget-label { order: -2; }
 .ab-q-notes { order: -1; }
-.ab-narrow > input { max-width: 14em; }
+.ab-narrow > input { max-width: 14em !important; }
+.ab-contents > select, .ab-contents > .widget-radio-box { margin-bottom: 15px; }
 .ab-visually-hidden { position: absolute !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
   white-space: nowrap !important; }
