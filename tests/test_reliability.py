@@ -17,6 +17,7 @@ import pytest
 from auditbook import load_rubric
 from auditbook.audits.store import AuditStore, StaleAuditError
 from auditbook.forms.form import AuditForm
+from auditbook.web.dates import when
 
 KILLS = 250  # at least 200 saves interrupted
 AUDITS = ("k1", "k2", "k3")
@@ -178,7 +179,7 @@ def test_two_forms_on_one_audit_cannot_overwrite_each_other(tmp_path, rubric):
     assert not second.save()
     message = second._message.value
     at = store.load("a1")["saved"]["at"]
-    assert f"This audit was saved by SW-01 at {at} since you opened it" in message
+    assert f"This audit was saved by SW-01 at {when(at)} since you opened it" in message
     assert "your changes were not saved" in message
     assert store.path("a1").read_bytes() == saved
     assert store.load("a1")["answers"] == {"case_id": "C-0001", "audit_date": "2026-11-20"}
@@ -226,7 +227,7 @@ def test_processes_saving_the_same_revision_exactly_one_wins(tmp_path, rubric, t
         for _, outcome, message in got:
             if outcome == "stale":
                 refused += 1
-                assert f"saved by {winners[0]} at {record['saved']['at']}" in message
+                assert f"saved by {winners[0]} at {when(record['saved']['at'])}" in message
     record_figures(
         tmp_path_factory,
         "same_audit_race",

@@ -126,7 +126,7 @@ def test_stale_save_is_refused_and_names_who_saved(store, rubric):
     with pytest.raises(StaleAuditError) as err:
         store.save(mine, "SW-01", now=T2)
     assert err.value.saved_by == "TM-02" and err.value.saved_at == T1
-    assert "saved by TM-02 at 2026-11-23T12:01:00Z" in str(err.value)
+    assert "saved by TM-02 at 23 Nov 2026, 12:01" in str(err.value)
     assert "your changes were not saved" in str(err.value)
     assert store.path("a1").read_bytes() == after_first
     assert store.load("a1")["answers"]["case_id"] == "C-0001"

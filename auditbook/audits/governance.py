@@ -44,3 +44,34 @@ def may_reopen(record: dict, role: str) -> str | None:
             "Moderate on the list of audits)."
         )
     return None
+
+
+ACTIONS = ("edit", "submit", "reopen")
+
+
+def may(action: str, record: dict, role: str, user: str) -> str | None:
+    """The one answer to "may this user, in this view, do this to this audit now?": None if
+    so, else why not, in plain words. Asked by every save, submit and reopen of the form, from
+    the audit as last read from its file, never from what a page's buttons or boxes allowed.
+
+    action: "edit" (change and save answers), "submit" (submit, or complete moderation) or
+    "reopen". role: the view, "auditor" or "moderator".
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"action must be one of {', '.join(ACTIONS)}, not {action!r}")
+    if role == "moderator":
+        refused = may_moderate(record, user)
+        if refused:
+            return refused
+    if action == "reopen":
+        return may_reopen(record, role)
+    status = record.get("status")
+    open_to = "draft" if role == "auditor" else "submitted"
+    if status == open_to:
+        return None
+    said = {"draft": "a draft", "submitted": "submitted", "moderated": "moderated"}.get(
+        status, str(status)
+    )
+    return f"This audit is {said}, so it cannot be changed here" + (
+        ": reopen it first, giving a reason." if not may_reopen(record, role) else "."
+    )

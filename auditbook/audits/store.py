@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..rubrics.paths import project_dir
+from ..web.dates import when
 
 FORMAT = "auditbook-audit"
 FORMAT_VERSION = 1
@@ -85,15 +86,16 @@ class CorruptAuditFile(AuditStoreError):
 class StaleAuditError(AuditStoreError):
     """Someone else saved the audit since this copy was opened; nothing was written."""
 
-    def __init__(self, saved_by: str, saved_at: str):
-        self.saved_by, self.saved_at = saved_by, saved_at
+    def __init__(self, saved_by: str, saved_at: str, status: str | None = None):
+        self.saved_by, self.saved_at, self.status = saved_by, saved_at, status
+        now = f" (it is now {STATUS_WORDS.get(status, status).lower()})" if status else ""
         super().__init__(
-            f"This audit was saved by {saved_by} at {saved_at} since you opened it; your "
-            "changes were not saved. Reopen it to see their version."
+            f"This audit was saved by {saved_by} at {when(saved_at)} since you opened it{now}; "
+            "your changes were not saved. Reopen it to see their version."
         )
 
     def __reduce__(self):
-        return type(self), (self.saved_by, self.saved_at)
+        return type(self), (self.saved_by, self.saved_at, self.status)
 
 
 def check_id(audit_id: object) -> str:
@@ -244,7 +246,7 @@ class AuditStore:
         with self._locked(audit_id):
             disk, disk_bytes = self._read(audit_id)
             if record["revision"] != disk["revision"]:
-                raise StaleAuditError(disk["saved"]["by"], disk["saved"]["at"])
+                raise StaleAuditError(disk["saved"]["by"], disk["saved"]["at"], disk["status"])
             old = disk["history"]
             if record["history"][: len(old)] != old or record["created"] != disk["created"]:
                 raise AuditStoreError(

@@ -11,7 +11,7 @@ from html import escape
 
 import ipywidgets as w
 
-from ..audits.governance import may_moderate, may_reopen
+from ..audits.governance import may, may_moderate, may_reopen
 from ..audits.store import (
     STATUS_WORDS,
     AuditStore,
@@ -183,12 +183,31 @@ class AuditForm(StatusMoves):
             self.role == "moderator" and self.status == "submitted"
         )
 
-    def save(self, event: str = "saved", reason: str | None = None) -> bool:
+    def may(self, action: str) -> str | None:
+        """None if this user may do `action` ("edit", "submit", "reopen") to the audit in this
+        view now, else why not (auditbook.audits.governance.may, on the audit as last read
+        from its file, not on what the page's buttons allowed)."""
+        if self._new:
+            return None if action == "edit" or self.role == "auditor" else "Not saved yet."
+        return may(action, self.record, self.role, self.user)
+
+    def save(self, event: str = "saved") -> bool:
         """Write the audit as it stands; a draft may be incomplete. Returns True if saved.
 
         Every answer the form accepts is saved; one it cannot accept (a month typed as
         "sometime in November") is kept as typed in the record's `unaccepted` and reported at
-        its field, so it never blocks saving the others and nothing typed is lost."""
+        its field, so it never blocks saving the others and nothing typed is lost. Refused,
+        with the reason shown, when the audit may not be changed in this view (submitted,
+        moderated, or someone else's to moderate), whatever the page sent."""
+        refused = self.may("edit")
+        if refused:
+            self._cancel_timer()
+            self._say(f"Not saved: {refused}", error=True)
+            return False
+        return self._write(event)
+
+    def _write(self, event: str, reason: str | None = None) -> bool:
+        """Write the record as it stands (the caller has asked `may`)."""
         self._cancel_timer()
         errors = self.errors()
         changes = sorted(
@@ -232,7 +251,11 @@ class AuditForm(StatusMoves):
                 record, self.user, event=event, changes=changes, reason=reason
             )
         except StaleAuditError as exc:
-            self._say(str(exc), error=True)
+            self._say(
+                f"{exc} What you typed here is still in the boxes: copy anything you need "
+                "before you leave this audit.",
+                error=True,
+            )
             return False
         except (AuditStoreError, OSError) as exc:
             self._say(f"Not saved: {exc}", error=True)
@@ -413,11 +436,30 @@ class AuditForm(StatusMoves):
 
     # ------------------------------------------------------------------ state
     def _on_answer(self, q: Question) -> None:
-        value = q.value
-        self._values[q.item.id] = value
+        refused = self._may_change(q.item)
+        if refused:  # a read-only box changed all the same (a crafted message): put it back
+            q.set_quietly(self._values.get(q.item.id))
+            self._say(f"Not changed: {refused}", error=True)
+            return
+        self._values[q.item.id] = q.value
         self._changed()
 
+    def _may_change(self, item) -> str | None:
+        section = next(s for s in self.rubric.sections if any(i.id == item.id for i in s.items))
+        if item.role != self.role:
+            return "that answer belongs to the " + item.role + "."
+        if section.id in self.na:
+            return "that section is marked not applicable."
+        return self.may("edit")
+
     def _toggle_na(self, section_id: str, flag: bool) -> None:
+        refused = self.may("edit")
+        if refused:
+            box = self._na_boxes.get(section_id)
+            if box is not None and box.value != (section_id in self.na):
+                box.value = section_id in self.na  # put it back (this call then does nothing)
+            self._say(f"Not changed: {refused}", error=True)
+            return
         (self.na.add if flag else self.na.discard)(section_id)
         self._changed()
 

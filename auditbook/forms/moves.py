@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from html import escape
 
-from ..audits.governance import may_reopen
 from ..audits.store import STATUS_WORDS, stamp
 from ..web.dates import when
 from .messages import confirm_html, submitted_with
@@ -49,12 +48,16 @@ class StatusMoves:
     def submit(self) -> bool:
         """Submit (auditor) or complete moderation (moderator) if nothing required is missing."""
         self._confirm.hide()
+        refused = self.may("submit")
+        if refused:
+            self._say(f"Not submitted: {refused}", error=True)
+            return False
         if self._refuse_incomplete():
             return False
         new_status = "submitted" if self.role == "auditor" else "moderated"
         old = self.record["status"]
         self.record = {**self.record, "status": new_status}
-        if not self.save(event=new_status):
+        if not self._write(new_status):
             self.record = {**self.record, "status": old}
             return False
         self._show_missing([])
@@ -70,7 +73,7 @@ class StatusMoves:
 
     def ask_reopen(self) -> None:
         """The Reopen button: asks why, and for a confirmation, before reopening."""
-        refused = may_reopen(self.record, self.role)
+        refused = self.may("reopen")
         if refused:
             self._say(refused, error=True)
             return
@@ -90,7 +93,7 @@ class StatusMoves:
         """Make a submitted (or moderated) audit editable again, for a reason that the history
         keeps. A moderated audit is reopened only in the moderator's view (by someone who may
         moderate it), and goes back to moderation, not to the auditor."""
-        refused = may_reopen(self.record, self.role)
+        refused = self.may("reopen")
         if refused:
             self._say(refused, error=True)
             return False
@@ -101,7 +104,7 @@ class StatusMoves:
         back = "draft" if self.role == "auditor" else "submitted"
         old = self.record["status"]
         self.record = {**self.record, "status": back}
-        if not self.save(event="reopened", reason=reason.strip()):
+        if not self._write("reopened", reason=reason.strip()):
             self.record = {**self.record, "status": old}
             return False
         self._confirm.hide()
@@ -119,4 +122,6 @@ class StatusMoves:
             **self.record,
             "escalation": {"reasons": reasons, "confirmed_by": self.user, "confirmed_at": stamp()},
         }
-        return self.save(event="escalation confirmed")
+        # a record that people were told, kept whatever the audit's status (answers cannot
+        # change through it: a read-only box's change is put back as it arrives)
+        return self._write("escalation confirmed")

@@ -227,3 +227,28 @@ def test_a_moderated_audit_is_not_reopened_from_the_auditors_view(page, voila_se
     expect(page.get_by_role("button", name="Reopen")).to_have_count(0)
     wait_for_widgets(page, ".ab-form")
     assert on_disk(voila_server, record["id"])["status"] == "moderated"
+
+
+def test_a_read_only_audit_stays_unchanged_whatever_the_page_sends(page, voila_server):
+    # Issue 15: the kernel, not the page, decides. The page's disabled box and button are
+    # enabled by hand (as a crafted message would arrive), typed into and clicked.
+    record = submitted_plr(voila_server, ME, "C-READ-ONLY")
+    store = AuditStore(voila_server.audits_dir)
+    store.save({**record, "status": "moderated"}, "MOD-02", event="moderated")
+    before = (voila_server.audits_dir / f"{record['id']}.json").read_bytes()
+    open_app(page, voila_server)
+    choose_audit(page, record["id"], status="Moderated")
+    page.get_by_role("button", name="Resume").click()
+    pen = page.locator(".ab-q-pen_picture textarea")
+    expect(pen).to_be_disabled()
+    pen.evaluate("box => box.removeAttribute('disabled')")
+    pen.fill("Changed behind the page's back")
+    pen.press("Tab")
+    expect(page.get_by_role("alert").filter(has_text="Not changed")).to_be_visible()
+    expect(pen).to_have_value(record["answers"]["pen_picture"])  # put back
+    save = page.get_by_role("button", name="Save draft")
+    save.evaluate("button => button.removeAttribute('disabled')")
+    save.click()
+    expect(page.get_by_role("alert").filter(has_text="Not saved")).to_be_visible()
+    after = (voila_server.audits_dir / f"{record['id']}.json").read_bytes()
+    assert after == before
