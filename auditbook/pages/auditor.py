@@ -18,7 +18,7 @@ from ..forms.questions import shared, style_for
 from ..rubrics.library import Library, load_library
 from ..web.dates import ago, when
 from ..web.parts import download_link
-from ..web.scripts import DESCRIBED_BY
+from ..web.scripts import CONNECTION_WATCH, DESCRIBED_BY
 from ..web.style import FORM_CSS
 from .common import page_header, wait_for_visitor
 from .links import (
@@ -306,7 +306,7 @@ UNSENT_TEXT_GUARD = """
 def unsent_text_guard():
     """The page scripts: a text box's value sent after a short pause in typing, and hints
     and errors tied to their inputs (auditbook.web.scripts.DESCRIBED_BY)."""
-    return Javascript(UNSENT_TEXT_GUARD + DESCRIBED_BY)
+    return Javascript(UNSENT_TEXT_GUARD + DESCRIBED_BY + CONNECTION_WATCH)
 
 
 def audit_app(folder=None, audits=None) -> w.Widget:

@@ -40,3 +40,39 @@ DESCRIBED_BY = """
   tie();
 })();
 """
+
+# A lost connection is said at once: every few seconds the page asks its own server for one of
+# the page's own script files (no kernel is started, nothing is written); when the server
+# stops answering, a banner says so in words and that the last changes may not be saved, and
+# goes when the server answers again (a reload then shows what was last saved).
+CONNECTION_WATCH = """
+(() => {
+  if (window.auditbookConnectionWatch) return;
+  window.auditbookConnectionWatch = true;
+  const script = document.querySelector("script[src]");
+  if (!script) return;
+  const probe = script.src;
+  const banner = document.createElement("div");
+  banner.className = "ab-connection-lost";
+  banner.setAttribute("role", "alert");
+  banner.hidden = true;
+  banner.innerHTML = "<strong>The connection to the server has been lost.</strong> "
+    + "Changes made from now on are not being saved. Copy anything you have just typed, "
+    + "then reload the page when the server is back: it shows what was last saved.";
+  document.body.prepend(banner);
+  let failures = 0;
+  const check = async () => {
+    let ok = false;
+    try {
+      const answer = await fetch(probe, { method: "HEAD", cache: "no-store" });
+      ok = answer.status < 500;
+    } catch (e) {
+      ok = false;
+    }
+    failures = ok ? 0 : failures + 1;
+    banner.hidden = failures < 2;  // two misses in a row: not one slow answer
+    setTimeout(check, ok ? PERIOD : PERIOD / 2);
+  };
+  setTimeout(check, PERIOD);
+})();
+""".replace("PERIOD", "4000")

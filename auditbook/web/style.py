@@ -392,6 +392,10 @@ FORM_CSS += """
 .ab-visually-hidden { position: absolute !important; width: 1px !important;
   height: 1px !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
   white-space: nowrap !important; }
+.ab-connection-lost { position: fixed; top: 0; left: 0; right: 0; z-index: 1000;
+  background: #d4351c; color: #fff; padding: 15px 20px; font-size: 19px; line-height: 1.3;
+  font-family: arial, sans-serif; }
+.ab-connection-lost[hidden] { display: none; }
 .ab-sticky { position: sticky; top: 0; z-index: 20; background: #fff; padding: 4px 0; }
 /* Sticky holds within the nearest box that scrolls: the page's, not the widget boxes around
    the banner (overflow: auto by default, though they never scroll). */
