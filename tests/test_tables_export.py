@@ -16,6 +16,7 @@ from auditbook.documents.pseudonymise import (
     pseudonym,
     pseudonymised_sheets,
     suppress,
+    team_pseudonym,
 )
 from auditbook.documents.workbook import analysis_sheets, csv_bytes, workbook_bytes
 
@@ -154,9 +155,12 @@ def test_pseudonymised_export_holds_no_name_free_text_or_raw_id(tmp_path, librar
     assert audits["pseudonym"].str.fullmatch(r"P-[0-9a-f]{12}").all()
     assert audits["pseudonym"].nunique() == 10
     assert set(audits["age_band"]) == {"10-15"} and set(audits["month"]) == {"2026-03"}
+    # Teams are typed as free text: each is a keyed pseudonym, the same on every sheet.
+    team_a, team_b = team_pseudonym("Team A", KEY), team_pseudonym("Team B", KEY)
+    assert "Team A" not in text and set(audits["team"]) == {team_a, team_b}
     teams = book["grades by team"].set_index("team")
-    assert teams.loc["Team A", "n"] == 8 and not teams.loc["Team A", "suppressed"]
-    assert pd.isna(teams.loc["Team B", "n"]) and teams.loc["Team B", "suppressed"]
+    assert teams.loc[team_a, "n"] == 8 and not teams.loc[team_a, "suppressed"]
+    assert pd.isna(teams.loc[team_b, "n"]) and teams.loc[team_b, "suppressed"]
     assert key_id(KEY) in book["about"].to_csv()
     assert KEY.decode() not in text
 

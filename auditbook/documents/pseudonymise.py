@@ -1,8 +1,9 @@
 """The pseudonymised export: audit results for use outside the QA team.
 
-Case and audit ids become keyed pseudonyms (HMAC-SHA256 with a secret key kept apart from every
-export), names and free text are dropped, dates become months, the child's age is an age band,
-and summary cells counting fewer than five audits are suppressed.
+Case ids, audit ids and team names become keyed pseudonyms (HMAC-SHA256 with a secret key kept
+apart from every export), names and free text are dropped, an action's owner becomes a role from
+a fixed list, dates become months, the child's age is an age band, and summary cells counting
+fewer than five audits are suppressed. No cell holds text an auditor typed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -37,6 +39,19 @@ KEEP = {
     "actions": ["audit_ref", "rubric_id", "team", "month", "row", "owner", "due_month", "status",
                 "overdue", "on_time"],
 }  # fmt: skip
+
+# An action's owner is typed freely ("SW", "Jane Smith (SW to …)"), so the workbook shows only a
+# role from this fixed list: the code the owner starts with, else OTHER (a name first, say) or
+# NOT_GIVEN. Nothing of the rest of what was typed can reach a cell.
+ROLES = ("SW", "ATM", "TM", "SM", "HOS", "IRO", "CPC", "QARO", "PA", "FSW")
+ROLE_TITLES = {
+    "social worker": "SW", "assistant team manager": "ATM", "team manager": "TM",
+    "service manager": "SM", "head of service": "HOS", "independent reviewing officer": "IRO",
+    "cp chair": "CPC", "child protection chair": "CPC", "personal adviser": "PA",
+    "personal advisor": "PA", "family support worker": "FSW",
+}  # fmt: skip
+OTHER, NOT_GIVEN = "Other", "Not given"
+OWNER_VALUES = (*ROLES, OTHER, NOT_GIVEN)
 
 
 class PseudonymKeyError(Exception):
@@ -91,6 +106,26 @@ def pseudonym(value: object, key: bytes, prefix: str = "P") -> str | None:
     return f"{prefix}-{digest.hexdigest()[:12]}"
 
 
+def team_pseudonym(team: object, key: bytes) -> str | None:
+    """A team's pseudonym (T-…): the QA team, holding the key, can tell which team it is."""
+    return pseudonym(f"team:{team}", key, "T") if isinstance(team, str) else None
+
+
+def owner_role(owner: object) -> str:
+    """The role an action's owner names, always one of OWNER_VALUES: "SW" for "SW", "sw to
+    the family" or "Social Worker"; OTHER when it starts any other way (a name first: "Jane
+    Smith (SW)" is OTHER); NOT_GIVEN when empty."""
+    words = re.findall(r"[a-z0-9]+", owner.lower()) if isinstance(owner, str) else []
+    if not words:
+        return NOT_GIVEN
+    if words[0].upper() in ROLES:
+        return words[0].upper()
+    for title, role in ROLE_TITLES.items():
+        if words[: len(title.split())] == title.split():
+            return role
+    return OTHER
+
+
 def suppress(frame: pd.DataFrame, count: str = "n", below: int = SUPPRESS_BELOW) -> pd.DataFrame:
     """Rows whose `count` is 1 to below-1: every figure blanked and `suppressed` set (zero is
     kept: it identifies no one)."""
@@ -114,9 +149,18 @@ def pseudonymised_sheets(frames, key: bytes, below: int = SUPPRESS_BELOW) -> dic
     ]
     refs = {a: pseudonym(a, key, "A") for a in audits["audit_id"]}
     audits["audit_ref"] = audits["audit_id"].map(refs)
-    answers = frames.answers.assign(audit_ref=frames.answers["audit_id"].map(refs))
+    # Team names are typed as free text on every template: a keyed pseudonym keeps the
+    # comparison between teams without carrying whatever was typed.
+    teams = {t: team_pseudonym(t, key) for t in audits["team"].dropna().unique()}
+    audits["team"] = audits["team"].map(teams)
+    answers = frames.answers.assign(
+        audit_ref=frames.answers["audit_id"].map(refs),
+        team=frames.answers["team"].astype(object).map(teams),
+    )
     actions = frames.actions.assign(
         audit_ref=frames.actions["audit_id"].map(refs),
+        team=frames.actions["team"].map(teams),
+        owner=frames.actions["owner"].map(owner_role),
         due_month=frames.actions["due"].dt.strftime("%Y-%m"),
     )
     good, bad = frames.good, frames.inadequate
@@ -145,8 +189,12 @@ def _about(key: bytes, below: int) -> pd.DataFrame:
         "Pseudonymised audit results for use outside the QA team.",
         "Case and audit ids are replaced by keyed pseudonyms (HMAC-SHA256); the key is held "
         f"apart by the QA team (key id {key_id(key)}).",
-        "Names, free text (evidence, explanations, action wording) and exact dates are "
-        "left out; dates are months and the child's age is an age band.",
+        "Teams are keyed pseudonyms too (T-…): the same team has the same pseudonym in every "
+        "export made with the same key.",
+        "Names, free text (evidence, explanations, comments, action wording) and exact dates "
+        "are left out; dates are months and the child's age is an age band.",
+        "An action's owner is a role: " + ", ".join(ROLES) + f" when what was written starts "
+        f"with one; '{OTHER}' for anything else (a name, say); '{NOT_GIVEN}' when empty.",
         f"Summary rows counting 1 to {below - 1} are suppressed: their figures are blank "
         f"and '{SUPPRESSED}' is TRUE.",
     ]
