@@ -468,9 +468,12 @@ class Dashboard:
 
     # -------------------------------------------------------------------- downloads
 
-    def _stem(self) -> str:
+    def _stem(self, pseudonymised: bool = False) -> str:
+        """The downloads' file name; a pseudonymised file's never names the team (a team's
+        name is free text), only that one was chosen."""
         sel = self.selection()
-        bits = [sel["rubric"], sel["team"], sel["start"], sel["end"]]
+        team = ("one-team" if sel["team"] else None) if pseudonymised else sel["team"]
+        bits = [sel["rubric"], team, sel["start"], sel["end"]]
         if self.status.value != "All statuses":
             bits.append(self.status.value)
         slug = "-".join(re.sub(r"[^a-z0-9]+", "-", str(b).lower()).strip("-") for b in bits if b)
@@ -552,7 +555,7 @@ class Dashboard:
         except (PseudonymKeyError, OSError) as exc:
             self.pseudo.value = f'<span class="ab-error" role="alert">{escape(str(exc))}</span>'
         else:
-            name = f"{self._stem()}-pseudonymised.xlsx"
+            name = f"{self._stem(pseudonymised=True)}-pseudonymised.xlsx"
             text = "Pseudonymised workbook"
             data = T.workbook_bytes(sheets)
             self.pseudo.value = self._log("pseudonymised") or download_link(data, name, XLSX, text)
