@@ -3,11 +3,77 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_RUBRICS = Path("rubrics")
+
+# Printed text may hold what someone typed into an answer: control characters (a terminal's
+# escape sequences among them), text-direction overrides and undecodable bytes are shown as
+# escapes (\x1b, \u202e, \xff) rather than acted on by the terminal.
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escaped(c: str) -> str:
+    n = ord(c)
+    if 0xDC80 <= n <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{n - 0xDC00:02x}"
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def shown(text: object) -> str:
+    """`text` safe to print on a terminal (see _UNSAFE)."""
+    return _UNSAFE.sub(lambda m: _escaped(m[0]), str(text))
+
+
+def _say(text: object, err: bool = False) -> None:
+    print(shown(text), file=sys.stderr if err else sys.stdout)
+
+
+# Argument types: a bad value is refused by argparse with one line naming the argument and
+# what it expects, exit code 2, before any command runs.
+def _audit_id(text: str) -> str:
+    from .audits.store import ID_RULE, InvalidAuditId, check_id
+
+    try:
+        return check_id(text)
+    except InvalidAuditId:
+        raise argparse.ArgumentTypeError(
+            f"{shown(text)!r} is not an audit id ({ID_RULE})"
+        ) from None
+
+
+def _period(text: str) -> str:
+    from .audits.protection import ProtectionError, parse_period
+
+    try:
+        parse_period(text)
+    except ProtectionError as e:
+        raise argparse.ArgumentTypeError(shown(e)) from None
+    return text
+
+
+def _month(text: str) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{shown(text)!r} is not a month: write YYYY-MM, e.g. 2026-10"
+        )
+    return text
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{shown(text)!r} is not a whole number of 1 or more")
+    return n
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -17,7 +83,7 @@ def _validate(args: argparse.Namespace) -> int:
     loaded, problems = check_paths(paths)
     if problems:
         for p in problems:
-            print(p)
+            _say(p)
         n_files = len({p.file for p in problems})
         print(f"{len(problems)} problem(s) in {n_files} file(s)", file=sys.stderr)
         return 1
@@ -34,7 +100,11 @@ def _schema(args: argparse.Namespace) -> int:
 
     text = schema_json()
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as e:
+            _say(f"auditbook schema: argument --out: cannot write {args.out} ({e.strerror})", True)
+            return 2
     else:
         sys.stdout.write(text)
     return 0
@@ -45,9 +115,17 @@ def _documents(fmt: str) -> Callable:
     auditbook.documents.audit_export."""
 
     def run(records: list[dict], library, out: Path | None, store) -> list[Path]:
+        from .audits.private import remove_quietly
         from .documents.audit_export import export_audit
 
-        return [export_audit(r, library, fmt, out, store) for r in records]
+        written: list[Path] = []
+        try:
+            for r in records:
+                written.append(export_audit(r, library, fmt, out, store))
+        except BaseException:  # all or none: no document left behind unlogged
+            remove_quietly(written)
+            raise
+        return written
 
     return run
 
@@ -110,21 +188,29 @@ def _export(args: argparse.Namespace) -> int:
             record = load_audit(audit, store)
             rubric_for(record, library)
         except (AuditStoreError, LookupError, OSError) as e:
-            print(e, file=sys.stderr)
+            _say(e, err=True)
             failed += 1
             continue
         records.append(record)
     try:
         run = records or (getattr(exporter, "whole_folder", False) and not failed)
         written = exporter(records, library, args.out, store) if run else []
-        if written:
-            from .audits.protection import log_export
-
-            what = [r["id"] for r in records] if records else "all"
-            log_export(args.format, what, ", ".join(map(str, written)), store)
     except OSError as e:
-        print(f"The documents could not be written: {e}", file=sys.stderr)
+        _say(f"Not exported: the documents could not be written ({e}).", err=True)
         return 1
+    if written:  # logged before it is offered; an export that cannot be logged is removed
+        from .audits.private import remove_quietly
+        from .audits.protection import export_log_path, log_export
+
+        what = [r["id"] for r in records] if records else "all"
+        try:
+            log_export(args.format, what, ", ".join(map(str, written)), store)
+        except OSError as e:
+            remove_quietly(written)
+            log = export_log_path(store)
+            why = e.strerror or e
+            _say(f"Not exported: the export log {log} could not be written ({why}).", err=True)
+            return 1
     if written and args.format in IDENTIFIABLE:
         print(
             f"These {args.format} files name children and staff: for the QA team only. For "
@@ -132,7 +218,7 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     for path in written:
-        print(path)
+        _say(path)
     return 1 if failed else 0
 
 
@@ -141,8 +227,8 @@ def _demo_data(args: argparse.Namespace) -> int:
 
     try:
         written = write_demo(args.out, args.n, args.rubric, args.seed, args.months, args.end)
-    except ValueError as e:
-        print(e, file=sys.stderr)
+    except (ValueError, OSError) as e:
+        _say(e, err=True)
         return 1
     print(f"{len(written)} synthetic audits written to {args.out}: {summary(written)}")
     return 0
@@ -168,7 +254,7 @@ def _check(args: argparse.Namespace) -> int:
             record = load_audit(audit, store)
             rubric = rubric_for(record, library)
         except (AuditStoreError, LookupError, OSError) as e:
-            print(e, file=sys.stderr)
+            _say(e, err=True)
             unreadable += 1
             continue
         file = audit if audit.endswith(".json") or "/" in audit else store.path(audit)
@@ -178,7 +264,7 @@ def _check(args: argparse.Namespace) -> int:
         if record.get("moderation"):
             warnings += run_checks(rubric, record, role="moderator")
         for warning in warnings:
-            print(check_line(file, rubric, warning))
+            _say(check_line(file, rubric, warning))
         found += len(warnings)
         flagged += bool(warnings)
     checked = len(args.audits_to_check) - unreadable
@@ -194,13 +280,13 @@ def _check(args: argparse.Namespace) -> int:
 def _hold(args: argparse.Namespace) -> int:
     """Set, lift or list legal holds: 0 done, 1 refused, 2 a mistake in the command."""
     from .audits.protection import ProtectionError, holds, release_hold, set_hold
-    from .audits.store import AuditStore
+    from .audits.store import AuditStore, AuditStoreError
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
     try:
         if args.list:
             for audit_id, h in sorted(holds(store).items()):
-                print(f"{audit_id}\t{h.get('reference')}\t{h.get('by')}\t{h.get('at')}")
+                _say("\t".join(map(str, (audit_id, h.get("reference"), h.get("by"), h.get("at")))))
             return 0
         if not args.audit_id or (args.release == bool(args.reason)):
             print(
@@ -214,8 +300,8 @@ def _hold(args: argparse.Namespace) -> int:
         else:
             set_hold(store, args.audit_id, args.reason)
             print(f"On legal hold: {args.audit_id} ({args.reason})")
-    except (ProtectionError, OSError) as e:
-        print(e, file=sys.stderr)
+    except (ProtectionError, AuditStoreError, OSError) as e:
+        _say(e, err=True)
         return 1
     return 0
 
@@ -239,9 +325,9 @@ def _retention(args: argparse.Namespace) -> int:
     for audit_id in r.held:
         print(f"{audit_id}: on legal hold, kept")
     for name, why in r.unreadable:
-        print(f"{name}: cannot be read, left as it is ({why})", file=sys.stderr)
+        _say(f"{name}: cannot be read, left as it is ({why})", err=True)
     for audit_id, why in r.refused:
-        print(f"{audit_id}: left as it is ({why})", file=sys.stderr)
+        _say(f"{audit_id}: left as it is ({why})", err=True)
     print(
         f"{len(done)} audit(s) {verb}{action}; {len(r.held)} on legal hold; {r.kept} newer "
         f"kept; {len(r.unreadable)} unreadable"
@@ -282,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "demo-data", help="write realistic synthetic audits (no real people) for trying things out"
     )
-    p.add_argument("--n", type=int, default=500, help="how many audits (default 500)")
+    p.add_argument("--n", type=_positive, default=500, help="how many audits (default 500)")
     p.add_argument("--out", type=Path, required=True, help="an empty folder to write them to")
     p.add_argument(
         "--rubric",
@@ -292,8 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="only these rubrics (default: every rubric in the library)",
     )
     p.add_argument("--seed", type=int, default=0, help="the same seed writes the same files")
-    p.add_argument("--months", type=int, default=18, help="months the audit dates span")
-    p.add_argument("--end", default="2026-10", help="the last month, YYYY-MM (default 2026-10)")
+    p.add_argument("--months", type=_positive, default=18, help="months the audit dates span")
+    p.add_argument(
+        "--end", default="2026-10", type=_month, help="the last month, YYYY-MM (default 2026-10)"
+    )
     p.set_defaults(func=_demo_data)
     p = sub.add_parser(
         "check",
@@ -305,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_check)
     p = sub.add_parser("hold", help="put an audit on legal hold (never archived or deleted)")
-    p.add_argument("audit_id", nargs="?", metavar="AUDIT_ID")
+    p.add_argument("audit_id", nargs="?", type=_audit_id, metavar="AUDIT_ID")
     p.add_argument("--reason", metavar="REF", help="a ticket or case-management reference")
     p.add_argument("--release", action="store_true", help="lift the audit's hold")
     p.add_argument("--list", action="store_true", help="list the audits on hold")
@@ -316,7 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "retention", help="archive or delete audits last saved longer ago than a period"
     )
-    p.add_argument("--older-than", required=True, metavar="PERIOD", help="e.g. 6y, 18m, 400d")
+    p.add_argument(
+        "--older-than", required=True, type=_period, metavar="PERIOD", help="e.g. 6y, 18m, 400d"
+    )
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--archive", type=Path, metavar="DIR", help="move them to this folder")
     how.add_argument("--delete", action="store_true", help="delete them")
@@ -329,7 +419,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run a command and return its exit code (2, with one line naming it, for a bad argument)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:  # argparse has printed the usage and what was wrong
+        return e.code if isinstance(e.code, int) else 2
     return args.func(args)
 
 

@@ -121,10 +121,10 @@ def test_delete_skips_held_audits(aud):
 def test_archive_never_overwrites_a_file_already_archived(aud, tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
-    (archive / "old1.prev.json").write_text("earlier archive", encoding="utf-8")
+    (archive / "old1.json").write_text("earlier archive", encoding="utf-8")
     r = apply_retention(aud, "6y", archive=archive, now=NOW)
     assert r.archived == ["old2"] and r.refused[0][0] == "old1"
-    assert aud.load("old1") and (archive / "old1.prev.json").read_text() == "earlier archive"
+    assert aud.load("old1") and (archive / "old1.json").read_text() == "earlier archive"
 
 
 def test_retention_refuses_unclear_requests(aud, tmp_path):
@@ -153,7 +153,7 @@ def test_retention_command(aud, tmp_path, capsys):
     assert main([*args, "--archive", str(tmp_path / "arch")]) == 0
     assert "2 audit(s) archived" in capsys.readouterr().out
     assert (tmp_path / "arch" / "old2.json").exists() and not aud.path("old2").exists()
-    assert main(["retention", "--older-than", "soon", "--delete", "--audits", str(aud.root)]) == 1
+    assert main(["retention", "--older-than", "soon", "--delete", "--audits", str(aud.root)]) == 2
 
 
 # -------------------------------------------------------------------------- legal holds

@@ -10,18 +10,21 @@ parent). The two logs hold no personal data: no case ids, names, teams or free t
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .private import private_dir, write_whole
 from .store import AuditStore, AuditStoreError, CorruptAuditFile, Now, check_id, stamp
 from .users import current_user
 
@@ -33,6 +36,7 @@ EXPORT_LOG = "exports-log.jsonl"
 REFERENCE_RULE = "1 to 60 letters, digits, spaces or . _ / -, starting with a letter or digit"
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,59}")
 _PERIOD = re.compile(r"(\d{1,4})([ymd])")
+MAX_PERIOD_DAYS = 1000 * 366
 
 
 class ProtectionError(ValueError):
@@ -126,7 +130,10 @@ def parse_period(text: str) -> timedelta:
             f"{text!r} is not a retention period: write a number and y, m or d, e.g. 6y, 18m."
         )
     n, unit = int(m[1]), m[2]
-    return timedelta(days=n * {"y": 366, "m": 31, "d": 1}[unit])
+    days = n * {"y": 366, "m": 31, "d": 1}[unit]
+    if days > MAX_PERIOD_DAYS:  # the calendar has no dates that far back to compare with
+        raise ProtectionError(f"{text!r} is longer than a retention period can be: at most 1000y.")
+    return timedelta(days=days)
 
 
 @dataclass
@@ -147,19 +154,52 @@ def log_ref(audit_id: str) -> str:
 
 
 def _append(path: Path, entry: dict) -> None:
-    """Append one JSON line in a single write to a file readable by its owner only."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    line = (json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    """Append one JSON line, whole or not at all, to a file readable by its owner only.
+
+    A short write (a full disk) is retried; if the line still cannot be written whole, the file
+    is cut back to where it was and OSError raised, so no half line is left for the next one to
+    be glued onto. A link in the log's place is refused, never followed out of the folder.
+    """
+    private_dir(path.parent)
+    # backslashreplace: a file name that is not UTF-8 is logged escaped, not refused half-way
+    text = json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"
+    line = text.encode("utf-8", "backslashreplace")
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
     try:
-        os.write(fd, line)
-        os.fsync(fd)
+        fd = os.open(path, flags, 0o600)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise OSError(e.errno, "it is a link to somewhere else; refused", str(path)) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "it is not a plain file", str(path))
+        fcntl.flock(fd, fcntl.LOCK_EX)  # no other writer between the length and the line
+        before = os.fstat(fd).st_size
+        try:
+            write_whole(fd, line)
+            os.fsync(fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, before)
+            raise
     finally:
         os.close(fd)
 
 
 def _companions(store: AuditStore, audit_id: str) -> list[Path]:
     return [store.root / f"{audit_id}{s}" for s in (".json", ".prev.json")]
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`<id>.prev.json` in `folder`, or `<id>.1.prev.json`, `.2.prev.json`… when taken (still
+    a backup's name, so never listed as an audit)."""
+    stem, n = name.removesuffix(".prev.json"), 0
+    path = folder / name
+    while os.path.lexists(path):
+        n += 1
+        path = folder / f"{stem}.{n}.prev.json"
+    return path
 
 
 def apply_retention(
@@ -179,13 +219,20 @@ def apply_retention(
         raise ProtectionError("Choose one: archive the old audits to a folder, or delete them.")
     span = older_than if isinstance(older_than, timedelta) else parse_period(older_than)
     at = stamp(now)
-    cutoff = stamp(datetime.fromisoformat(at[:-1]).replace(tzinfo=timezone.utc) - span)
+    try:
+        cutoff = stamp(datetime.fromisoformat(at[:-1]).replace(tzinfo=timezone.utc) - span)
+    except OverflowError:
+        raise ProtectionError(f"{older_than} is longer than a retention period can be.") from None
     target = Path(archive) if archive is not None else None
     if target is not None and target.resolve() == store.root.resolve():
         raise ProtectionError("The archive folder must not be the audits folder itself.")
     on_hold = holds(store)
     result = RetentionResult()
     for path in store.files():
+        if any(p.is_symlink() for p in (path, path.with_name(path.stem + ".prev.json"))):
+            why = "it is a link to another file, not an audit file; move or remove it by hand"
+            result.refused.append((path.stem, why))
+            continue
         try:
             record = store.read(path)
         except (AuditStoreError, OSError) as e:
@@ -217,14 +264,17 @@ def apply_retention(
                 result.held.append(audit_id)
                 continue
             if target is not None:
-                clash = [s.name for s in _companions(store, audit_id) if (target / s.name).exists()]
-                if clash:
-                    result.refused.append((audit_id, f"{clash[0]} is already in the archive"))
+                audit_file, backup = _companions(store, audit_id)
+                if os.path.lexists(target / audit_file.name):
+                    why = f"{audit_file.name} is already in the archive"
+                    result.refused.append((audit_id, why))
                     continue
-                target.mkdir(mode=0o700, parents=True, exist_ok=True)
-                for src in _companions(store, audit_id):
-                    if src.exists():
-                        shutil.move(src, target / src.name)
+                private_dir(target)
+                moves = [(audit_file, target / audit_file.name)]
+                if os.path.lexists(backup):  # an older backup of that name: keep both
+                    moves.insert(0, (backup, _free_name(target, backup.name)))
+                for src, dst in moves:
+                    shutil.move(src, dst)
                 result.archived.append(audit_id)
                 action = "archived"
             else:
@@ -264,7 +314,8 @@ def log_export(
     else:
         what = [check_id(a) for a in audits]
     entry = {"at": stamp(now), "by": _user(user), "format": fmt, "audits": what}
-    entry["where"] = str(where)
+    # a folder name that is not UTF-8 is logged with its odd bytes escaped (\xff)
+    entry["where"] = os.fsencode(str(where)).decode("utf-8", "backslashreplace")
     if selection:
         entry["selection"] = {k: None if v is None else str(v) for k, v in selection.items()}
     _append(export_log_path(store), entry)

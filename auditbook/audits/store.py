@@ -25,6 +25,7 @@ from typing import Any
 
 from ..rubrics.paths import project_dir
 from ..web.dates import when
+from .private import private_dir
 
 FORMAT = "auditbook-audit"
 FORMAT_VERSION = 1
@@ -357,7 +358,7 @@ class AuditStore:
     @contextlib.contextmanager
     def _locked(self, audit_id: str) -> Iterator[None]:
         # One writer per audit across processes, so two cannot both pass the revision check.
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: children's data
+        private_dir(self.root)  # private, with any parents it makes: children's data
         fd = os.open(self.root / f"{check_id(audit_id)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -152,6 +152,8 @@ def _period(end: str, months: int) -> tuple[date, date]:
     """The first and last day of `months` months ending with the month `end`."""
     try:
         year, month = (int(p) for p in end.split("-"))
+        if not 1 <= month <= 12:
+            raise ValueError
         after = date(year + month // 12, month % 12 + 1, 1)
     except ValueError:
         raise ValueError(f"end is a month as YYYY-MM, e.g. 2026-10; got {end!r}") from None

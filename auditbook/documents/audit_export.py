@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..audits.private import write_private
 from ..audits.store import AuditStore, check_id
 from ..rubrics.library import Library, load_library
 from ..rubrics.model import Rubric
@@ -139,7 +139,7 @@ def docx_bytes(record: dict, rubric: Rubric) -> bytes:
 
 def write_docx(record: dict, rubric: Rubric, path: str | Path) -> Path:
     """Write the audit as a Word file (readable by its owner only) and return its path."""
-    return _write_private(Path(path), docx_bytes(record, rubric))
+    return write_private(Path(path), docx_bytes(record, rubric))
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -224,7 +224,7 @@ def audit_html(record: dict, rubric: Rubric) -> str:
 
 def write_html(record: dict, rubric: Rubric, path: str | Path) -> Path:
     """Write the audit as an HTML page (readable by its owner only) and return its path."""
-    return _write_private(Path(path), audit_html(record, rubric).encode("utf-8"))
+    return write_private(Path(path), audit_html(record, rubric).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- export
@@ -311,20 +311,4 @@ def export_audit(
     rubric = rubric_for(record, rubrics)
     folder = Path(out_dir) if out_dir is not None else documents_dir(store)
     path = folder / f"{check_id(record['id'])}{kind.suffix}"  # an id cannot leave the folder
-    return _write_private(path, kind.render(record, rubric))
-
-
-def _write_private(path: Path, data: bytes) -> Path:
-    """Write atomically, the file readable by its owner only (the folder made 0700)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private(path, kind.render(record, rubric))

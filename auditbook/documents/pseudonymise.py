@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..analytics import summaries as S
+from ..audits.private import private_dir
 
 ENV_KEY = "AUDITBOOK_PSEUDONYM_KEY"
 SUPPRESS_BELOW = 5
@@ -72,7 +73,7 @@ def load_key(path: str | Path | None = None, create: bool = True) -> bytes:
     if not path.exists():
         if not create:
             raise PseudonymKeyError(f"No pseudonym key at {path}; create one or set {ENV_KEY}.")
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(path.parent)
         # Written whole under another name, then linked into place: several users' servers
         # making the key at once all end up reading the one that won, never a part-written one.
         fd, tmp = tempfile.mkstemp(prefix=".pseudonym-", dir=path.parent)  # mode 0600

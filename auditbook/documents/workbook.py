@@ -10,6 +10,7 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..analytics import summaries as S
+from ..audits.private import write_private
 
 MAX_SHEET_NAME = 31  # Excel's limit
 
@@ -78,11 +79,8 @@ def _fit_columns(ws) -> None:
 
 
 def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write the workbook to `path` (its folder is created, private to its owner)."""
-    path = Path(path)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.write_bytes(workbook_bytes(sheets))
-    return path
+    """Write the workbook to `path`, readable by its owner only (its folder created 0700)."""
+    return write_private(path, workbook_bytes(sheets))
 
 
 def analysis_sheets(frames, small_n: int = S.SMALL_N) -> dict[str, pd.DataFrame]:

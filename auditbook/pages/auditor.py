@@ -9,6 +9,7 @@ from pathlib import Path
 import ipywidgets as w
 from IPython.display import Javascript, display
 
+from ..audits.private import remove_quietly
 from ..audits.protection import log_export
 from ..audits.store import STATUS_WORDS, AuditStore, AuditStoreError
 from ..audits.users import current_user
@@ -266,10 +267,18 @@ class AuditApp:
         self.download.value = ""
         try:
             path = export_audit(audit_id, self.library, fmt, self.export_dir, self.store)
-            data = path.read_bytes()
-            log_export(fmt, [audit_id], path, self.store, user=self.user)  # unlogged: not offered
         except (AuditStoreError, LookupError, OSError) as exc:
             self.message.value = f'<div class="ab-error" role="alert">{escape(str(exc))}</div>'
+            return None
+        try:
+            data = path.read_bytes()
+            log_export(fmt, [audit_id], path, self.store, user=self.user)  # before it is offered
+        except OSError as exc:  # unlogged: not offered, and not left on the server either
+            remove_quietly([path])
+            self.message.value = (
+                '<div class="ab-error" role="alert">Not exported: the export log could not be '
+                f"written ({escape(str(exc))}).</div>"
+            )
             return None
         self.message.value = ""
         link = download_link(data, path.name, DOCUMENT_FORMATS[fmt].mime, f"Download {path.name}")
