@@ -11,7 +11,7 @@ from html import escape
 
 import ipywidgets as w
 
-from ..audits.governance import may, may_moderate, may_reopen
+from ..audits.governance import may_moderate, may_reopen
 from ..audits.store import (
     STATUS_WORDS,
     AuditStore,
@@ -28,14 +28,13 @@ from ..web.dates import when
 from ..web.style import FORM_CSS
 from .messages import (
     agreement_html,
-    error_summary_html,
     orphans_html,
     version_html,
     warnings_html,
 )
 from .moves import StatusMoves
 from .questions import Question, questions, shared, style_for
-from .steps import Confirmation, go_to_buttons
+from .steps import Confirmation, error_summary, missing_list
 
 # Forms that have scheduled an autosave (their _timer says whether one is still waiting). A
 # page's kernel ends as the page closes (auditbook.serving.voila_pages), maybe within the autosave's
@@ -182,14 +181,6 @@ class AuditForm(StatusMoves):
         return (self.role == "auditor" and self.status == "draft") or (
             self.role == "moderator" and self.status == "submitted"
         )
-
-    def may(self, action: str) -> str | None:
-        """None if this user may do `action` ("edit", "submit", "reopen") to the audit in this
-        view now, else why not (auditbook.audits.governance.may, on the audit as last read
-        from its file, not on what the page's buttons allowed)."""
-        if self._new:
-            return None if action == "edit" or self.role == "auditor" else "Not saved yet."
-        return may(action, self.record, self.role, self.user)
 
     def save(self, event: str = "saved") -> bool:
         """Write the audit as it stands; a draft may be incomplete. Returns True if saved.
@@ -444,14 +435,6 @@ class AuditForm(StatusMoves):
         self._values[q.item.id] = q.value
         self._changed()
 
-    def _may_change(self, item) -> str | None:
-        section = next(s for s in self.rubric.sections if any(i.id == item.id for i in s.items))
-        if item.role != self.role:
-            return "that answer belongs to the " + item.role + "."
-        if section.id in self.na:
-            return "that section is marked not applicable."
-        return self.may("edit")
-
     def _toggle_na(self, section_id: str, flag: bool) -> None:
         refused = self.may("edit")
         if refused:
@@ -560,39 +543,14 @@ class AuditForm(StatusMoves):
 
     def _show_missing(self, gaps: list[A.Missing]) -> None:
         """What is missing, one line per question (the messages name the question)."""
-        if not gaps:
-            self._missing_box.children = []
-            return
-        by_item: dict[str, list[str]] = {}
-        for gap in gaps:
-            by_item.setdefault(gap.item_id, []).append(gap.message)
-        n = len(by_item)
-        head = w.HTML(
-            f"<strong>What is missing: {n} question{'s' if n != 1 else ''} "
-            f"still need{'s' if n == 1 else ''} an answer</strong>"
-        )
-        entries = [(i, "; ".join(m)) for i, m in by_item.items()]
-        buttons = go_to_buttons(entries, self.go_to)
-        more = [w.HTML(f"… and {n - 40} more")] if n > 40 else []
-        self._missing_box.children = [head, *buttons, *more]
+        self._missing_box.children = missing_list(gaps, self.go_to)
 
     def _show_errors(self) -> None:
         """GOV.UK's error summary: each answer the form cannot accept, linked to its field."""
-        shown = getattr(self, "_shown_errors", None)
-        if shown == self._errors:
+        if getattr(self, "_shown_errors", None) == self._errors:
             return
         self._shown_errors = dict(self._errors)
-        if not self._errors:
-            self._error_summary.children = []
-            self._error_summary.remove_class("ab-error-summary")
-            return
-        self._error_summary.add_class("ab-error-summary")
-        entries = [
-            (i, f"{self.rubric.item(i).label.strip().rstrip(':')}: {message}")
-            for i, message in self._errors.items()
-        ]
-        buttons = go_to_buttons(entries, self.go_to)
-        self._error_summary.children = [w.HTML(error_summary_html(len(self._errors))), *buttons]
+        error_summary(self._error_summary, self.rubric, self._errors, self.go_to)
 
     def go_to(self, item_id: str) -> None:
         """Open the section holding an item and put the cursor in it."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..audits.governance import may
 from ..audits.store import STATUS_WORDS, stamp
 from ..web.dates import when
 from .messages import confirm_html, submitted_with
@@ -13,7 +14,23 @@ from .messages import confirm_html, submitted_with
 
 class StatusMoves:
     """Submit, reopen and escalation for AuditForm (which provides the widgets, `record`,
-    `save`, `missing`, `errors`, `warnings` and `_say`)."""
+    `save`, `missing`, `errors`, `warnings` and `_say`), and the rule every change asks."""
+
+    def may(self, action: str) -> str | None:
+        """None if this user may do `action` ("edit", "submit", "reopen") to the audit in this
+        view now, else why not (auditbook.audits.governance.may, on the audit as last read
+        from its file, not on what the page's buttons allowed)."""
+        if self._new:
+            return None if action == "edit" or self.role == "auditor" else "Not saved yet."
+        return may(action, self.record, self.role, self.user)
+
+    def _may_change(self, item) -> str | None:
+        section = next(s for s in self.rubric.sections if any(i.id == item.id for i in s.items))
+        if item.role != self.role:
+            return "that answer belongs to the " + item.role + "."
+        if section.id in self.na:
+            return "that section is marked not applicable."
+        return self.may("edit")
 
     def ask_submit(self) -> None:
         """The Submit button: what is missing, or a confirmation listing the open warnings."""

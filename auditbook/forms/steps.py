@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from .messages import error_summary_html
 from .questions import shared, style_for
 
 REASON_ERROR = (
@@ -76,3 +77,34 @@ def go_to_buttons(entries: list[tuple[str, str]], go_to: Callable[[str], None], 
         b.on_click(lambda _, i=item_id: go_to(i))
         buttons.append(b)
     return buttons
+
+
+def missing_list(gaps, go_to: Callable[[str], None]) -> list:
+    """What is missing: a heading counting the questions, and a button per question."""
+    if not gaps:
+        return []
+    by_item: dict[str, list[str]] = {}
+    for gap in gaps:
+        by_item.setdefault(gap.item_id, []).append(gap.message)
+    n = len(by_item)
+    head = w.HTML(
+        f"<strong>What is missing: {n} question{'s' if n != 1 else ''} "
+        f"still need{'s' if n == 1 else ''} an answer</strong>"
+    )
+    entries = [(i, "; ".join(m)) for i, m in by_item.items()]
+    more = [w.HTML(f"… and {n - 40} more")] if n > 40 else []
+    return [head, *go_to_buttons(entries, go_to), *more]
+
+
+def error_summary(box: w.Box, rubric, errors: dict[str, str], go_to) -> None:
+    """Fill GOV.UK's error summary: a link (button) per answer the form cannot accept."""
+    if not errors:
+        box.children = []
+        box.remove_class("ab-error-summary")
+        return
+    box.add_class("ab-error-summary")
+    entries = [
+        (i, f"{rubric.item(i).label.strip().rstrip(':')}: {message}")
+        for i, message in errors.items()
+    ]
+    box.children = [w.HTML(error_summary_html(len(errors))), *go_to_buttons(entries, go_to)]
