@@ -103,3 +103,25 @@ def test_a_calibration_answer_stays_as_submitted_once_the_reference_is_shown(app
     assert not form.save()
     assert path.read_bytes() == before
     assert form.data["planning_grade"]["level"] == "outstanding"
+
+
+def test_leaving_an_audit_whose_save_fails_keeps_it_open_with_the_reason(tmp_path):
+    from auditbook.pages.auditor import AuditApp
+
+    store = AuditStore(tmp_path / "audits")
+    app = AuditApp(store=store, user="SW-01")
+    app.rubric_picker.value = PLR.id
+    app.new_btn.click()
+    form = app.form
+    form.question("id_number").value = "C-LEAVE"
+    assert form.save()
+    # Another tab saves (and submits) first; then this one types and presses Back.
+    other = AuditForm(PLR, store, form.audit_id, user="SW-01", autosave_delay=None)
+    other.data = sample_answers(PLR, seed=5)
+    assert other.submit()
+    form.question("pen_picture").value = "Typed here, never to be lost"
+    app.back_btn.click()
+    assert app.form is form  # still open, the typed text in its box
+    assert form.question("pen_picture").field.value == "Typed here, never to be lost"
+    said = form._message.value
+    assert "since you opened it (it is now submitted)" in said and "still in the boxes" in said
