@@ -97,6 +97,7 @@ class AuditForm(StatusMoves):
             **self.record.get("unaccepted", {}),
         }
         self._errors: dict[str, str] = {}
+        self._shown_errors: dict[str, str] | None = None  # what the error summary shows
         self._fired: list[A.Fired] = []
         self._saved_values = dict(self._values)
         self.na = set(self.record.get("not_applicable", []))
@@ -159,14 +160,20 @@ class AuditForm(StatusMoves):
     def missing(self) -> list[A.Missing]:
         """What this role must still answer (an answer the form could not accept counts as
         not given)."""
-        return A.missing(self.rubric, self._accepted(), self.na, self.role)
+        return self._missing_in(self._accepted())
+
+    def _missing_in(self, accepted: dict) -> list[A.Missing]:
+        return A.missing(self.rubric, accepted, self.na, self.role)
 
     def escalations(self) -> list[str]:
         return A.escalations(self.rubric, self._accepted())
 
     def warnings(self) -> list[GuidanceWarning]:
         """The guidance checks' warnings on this role's answers as they stand (never blocking)."""
-        return run_checks(self.rubric, self._accepted(), self.na, date.today(), self.role)
+        return self._warnings_in(self._accepted())
+
+    def _warnings_in(self, accepted: dict) -> list[GuidanceWarning]:
+        return run_checks(self.rubric, accepted, self.na, date.today(), self.role)
 
     def errors(self) -> dict[str, str]:
         """Item id → why the form cannot accept what was typed there (kept as typed)."""
@@ -504,8 +511,9 @@ class AuditForm(StatusMoves):
             self._banner.value = ""
             self._banner_box.layout.display = "none"
         if self._missing_box.children:
-            self._show_missing(self.missing())
-        self._show_warnings(self.warnings())
+            self._show_missing(self._missing_in(accepted))
+        # the answers' errors were worked out once, above, for everything this refresh shows
+        self._show_warnings(self._warnings_in(accepted))
 
     def _show_warnings(self, found: list[GuidanceWarning]) -> None:
         if found == self._shown_warnings:
@@ -547,7 +555,7 @@ class AuditForm(StatusMoves):
 
     def _show_errors(self) -> None:
         """GOV.UK's error summary: each answer the form cannot accept, linked to its field."""
-        if getattr(self, "_shown_errors", None) == self._errors:
+        if self._shown_errors == self._errors:
             return
         self._shown_errors = dict(self._errors)
         error_summary(self._error_summary, self.rubric, self._errors, self.go_to)
