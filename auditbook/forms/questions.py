@@ -509,7 +509,9 @@ class GradeQuestion(Question):
             hint = [w.HTML(notes_html(key, box.help))] if box.help else []
             for h in hint:  # between the box's label and the box, as the question's own
                 h.add_class("ab-q-notes")
-            boxes.append(w.VBox([area, *hint], layout=shared("full")) if hint else area)
+            # always in a box of its own: its label's place (order) must not mix with the
+            # grade's label and select, which share the column
+            boxes.append(w.VBox([area, *hint], layout=shared("full")))
         left = w.VBox([self.picker, self.notes, *boxes], layout=shared("half"))
         parts = [w.HBox([left, self.descriptor], layout=shared("row"))]
         compare = compare_html(self.rubric, self.item)
