@@ -415,7 +415,49 @@ def build_parser() -> argparse.ArgumentParser:
         "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
     )
     p.set_defaults(func=_retention)
+    p = sub.add_parser("index", help="rebuild or check the audit index beside the audit files")
+    p.add_argument("index_action", choices=("rebuild", "check"), metavar="rebuild|check")
+    p.add_argument(
+        "--audits", help="the audits folder (default: $AUDITBOOK_AUDITS or exports/audits)"
+    )
+    p.set_defaults(func=_index)
     return parser
+
+
+def _index(args: argparse.Namespace) -> int:
+    """`index rebuild`: 0 built, 1 some files unreadable. `index check`: 0 the index agrees
+    with the files, 1 it does not (each difference listed)."""
+    import sqlite3
+
+    from .audits.store import AuditStore
+    from .rubrics.library import load_library
+
+    store = AuditStore(args.audits) if args.audits else AuditStore()
+    if not store.root.is_dir():
+        _say(f"There is no audits folder at {store.root}.", err=True)
+        return 1
+    try:
+        library = load_library()
+        if args.index_action == "rebuild":
+            changes = store.index.rebuild(library)
+            for audit_id in changes.unreadable:
+                _say(f"{audit_id}: cannot be read, listed as unreadable", err=True)
+            print(
+                f"Indexed {len(changes.read)} audit file(s) in {shown(store.root)}"
+                f"; {len(changes.unreadable)} cannot be read."
+            )
+            return 1 if changes.unreadable else 0
+        findings = store.index.check(library)
+    except (sqlite3.Error, OSError) as e:
+        _say(f"The audit index in {store.root} cannot be used: {e}", err=True)
+        return 1
+    for f in findings:
+        _say(f"{f.audit_id}: {f.problem}" if f.audit_id else f.problem)
+    if findings:
+        print(f"{len(findings)} difference(s); `auditbook index rebuild` builds it again.")
+        return 1
+    print(f"The index agrees with the {len(store.files())} audit file(s) in {shown(store.root)}.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -224,6 +224,9 @@ def test_processes_saving_the_same_revision_exactly_one_wins(tmp_path, rubric, t
         record = store.load("a1")
         assert record["answers"] == {"case_id": winners[0]}
         assert record["revision"] == n + 2
+        # the winner's save updated the audit index under the same lock: no read needed
+        assert store.index.check() == []
+        assert store.index.search("a1")[0][0]["saved_by"] == winners[0]
         for _, outcome, message in got:
             if outcome == "stale":
                 refused += 1
@@ -275,6 +278,9 @@ def test_many_processes_saving_different_audits_lose_nothing(tmp_path, rubric, t
         assert len(record["history"]) == saves + 1
     assert lost == 0
     assert not sorted(store.root.glob("*.tmp")), "no stray temp files"
+    assert store.index.check() == [], "every save's index row agrees with its file"
+    revisions = {row["id"]: row["revision"] for row in store.index.summaries()}
+    assert revisions == {f"w{k}": saves + 1 for k in range(workers)}
     assert len(store.list()) == workers
     record_figures(
         tmp_path_factory,

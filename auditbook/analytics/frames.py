@@ -10,6 +10,7 @@ import dataclasses
 import gc
 import multiprocessing
 import os
+import sqlite3
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,10 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..audits.facts import Plan as _Plan
+from ..audits.facts import add_audit as _add_audit
+from ..audits.facts import age_band  # noqa: F401 (part of the analytics API)
+from ..audits.facts import plan as _plan
+from ..audits.index import IndexError_
 from ..audits.store import AuditStore, AuditStoreError
-from ..rubrics import answers as A
 from ..rubrics.library import Library, load_library
-from ..rubrics.model import Actions, Grade, Rubric, Scale, YesNoPartial
+from ..rubrics.model import Grade, Rubric, Scale
 
 STATUSES = ("draft", "submitted", "moderated")
 PROGRESS_FROM = 200  # files; a progress bar shows on folders larger than this
@@ -159,103 +164,58 @@ def on_shared_scale(frames: Frames) -> Frames:
 # ------------------------------------------------------------------------------ loading
 
 
-@dataclass
-class _Plan:
-    """What to read from the audits of one rubric, worked out once."""
-
-    rubric: Rubric
-    fields: dict[str, str | None]
-    overall: str | None
-    moderated_overall: str | None
-    safety: str | None
-    rows: list[tuple]  # (section id, section title, item, moderator item id or None)
-    actions: list[Actions]
-    band_labels: dict[str, str]
-    row_keys: list[tuple] = field(default_factory=list)  # (section id, item id, moderator id)
-    # Filled while reading: which audits (row numbers of the audits frame) use this rubric,
-    # and the per-answer values, len(rows) per audit; the constant parts are tiled at the end.
-    audit_rows: list[int] = field(default_factory=list)
-    levels: list = field(default_factory=list)
-    moderator_levels: list = field(default_factory=list)
-    not_applicable: list[bool] = field(default_factory=list)
-    chars: list[int] = field(default_factory=list)
-
-
-def _plan(rubric: Rubric) -> _Plan:
-    rules = rubric.rules
-    moderated_by = {
-        it.moderates: it.id for _, it in rubric.items() if isinstance(it, Grade) and it.moderates
-    }
-    rows = [
-        (section.id, section.title, item, moderated_by.get(item.id))
-        for section, item in rubric.items()
-        if item.role == "auditor"
-        and isinstance(item, (Grade, YesNoPartial))
-        and item.id != rules.overall_grade
-    ]
-    return _Plan(
-        rubric=rubric,
-        fields=rules.fields.model_dump(),
-        overall=rules.overall_grade,
-        moderated_overall=rules.moderated_overall_grade,
-        safety=rules.safety[0] if rules.safety else None,
-        rows=rows,
-        actions=[it for _, it in rubric.items() if isinstance(it, Actions)],
-        row_keys=[(sid, item.id, mod) for sid, _, item, mod in rows],
-        band_labels={
-            o.key: o.label for o in getattr(rubric.item(rules.fields.age_band), "options", [])
-        },
-    )
-
-
-AGE_BANDS = ((1, "under 1"), (5, "1-4"), (10, "5-9"), (16, "10-15"), (18, "16-17"))
-
-
-def age_band(date_of_birth: str | None, on: str) -> str | None:
-    """The child's age band on a date (the bands of the DfE children in need census), so the
-    date of birth itself never reaches a frame."""
-    try:
-        born, day = date.fromisoformat(date_of_birth or ""), date.fromisoformat(on)
-    except ValueError:
-        return None
-    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-    if age < 0:
-        return None
-    return next((label for limit, label in AGE_BANDS if age < limit), "18+")
-
-
-def _text(value) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _chars(value) -> int:
-    """Characters of evidence or explanation in a graded answer (a hot loop: kept plain)."""
-    if value.__class__ is not dict:
-        return 0
-    n = 0
-    evidence = value.get("evidence")
-    if evidence.__class__ is dict:
-        for text in evidence.values():
-            if text.__class__ is str:
-                n += len(text.strip())
-    text = value.get("explanation")
-    return n + len(text.strip()) if text.__class__ is str else n
-
-
 def load_audits(
     source: str | Path | AuditStore,
     library: Library | None = None,
     as_of: str | date | None = None,
     progress: bool | None = None,
     workers: int | None = None,
+    use_index: bool = True,
 ) -> Frames:
-    """Read every audit file of a folder (or store) into tidy frames; see docs/analytics.md.
+    """Every audit of a folder (or store) as tidy frames; see docs/analytics.md.
 
-    workers: processes reading files at once (default: one per core from PARALLEL_FROM files,
-    else 1)."""
+    From the folder's audit index (auditbook.audits.index), brought up to date with the
+    files first, so only files new or changed since are read; from the files alone when the
+    index cannot be used or `use_index` is False.
+
+    workers: processes reading files at once when reading the files alone (default: one per
+    core from PARALLEL_FROM files, else 1)."""
     store = source if isinstance(source, AuditStore) else AuditStore(source)
     library = library or load_library()
     today = pd.Timestamp(as_of or date.today()).normalize()
+    # Reading makes millions of small objects and no cycles: the cycle collector would only
+    # walk them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        parts = _from_index(store, library, progress) if use_index else None
+        if parts is None:
+            parts = _from_files(store, library, progress, workers)
+        return _frames(*parts, today)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _from_index(store: AuditStore, library: Library, progress: bool | None) -> tuple | None:
+    """(plans, audits, actions, problems) from the index, or None if it cannot be used."""
+    bar = None
+    try:
+        stale = store.index.stale(library)
+        if progress or (progress is None and len(stale) > PROGRESS_FROM):
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(stale), desc="Reading audits", unit="file", leave=False)
+        store.index.refresh(library, bar.update if bar is not None else None)
+        return store.index.facts(library)
+    except (sqlite3.Error, OSError, IndexError_):
+        return None
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _from_files(store: AuditStore, library: Library, progress, workers) -> tuple:
     files = store.files()
     if progress is None:
         progress = len(files) > PROGRESS_FROM
@@ -266,18 +226,12 @@ def load_audits(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(files), desc="Reading audits", unit="file", leave=False)
-    # Reading makes millions of small objects and no cycles: the cycle collector would only
-    # walk them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         parts = _read_parallel(store, library, files, workers, bar) if workers > 1 else None
         if parts is None:
             parts = [_read_files(store, library, files, bar)]
-        return _frames(*_merge(parts), today)
+        return _merge(parts)
     finally:
-        if collecting:
-            gc.enable()
         if bar is not None:
             bar.close()
 
@@ -372,80 +326,6 @@ def _merge(parts: list[tuple]) -> tuple:
             plan.not_applicable += part.not_applicable
             plan.chars += part.chars
     return plans, audits, actions, problems
-
-
-def _add_audit(plan: _Plan, record: dict, audits: list, actions: list) -> None:
-    given = record["answers"]
-    values = {**given, **record["moderation"]}
-    facts = {
-        k: _text(values.get(item_id)) if item_id else None for k, item_id in plan.fields.items()
-    }
-    team = facts["team"] or _text(record["case"].get("team"))
-    audit_date = facts["audit_date"] or record["created"]["at"][:10]
-    audit_id, status, rubric_id = record["id"], record["status"], plan.rubric.id
-    # the moderator's grades fire the rules too (a moderator who lowers the overall grade)
-    fired = bool(record["escalation"]) or bool(A.fired(plan.rubric, values))
-    audits.append(
-        (
-            audit_id,
-            rubric_id,
-            record["rubric"]["version"],
-            team,
-            facts["auditor"] or _text(record["case"].get("auditor")),
-            facts["worker"],
-            facts["case_id"] or _text(record["case"].get("case_id")),
-            facts["moderator"],
-            plan.band_labels.get(facts["age_band"]) or age_band(facts["date_of_birth"], audit_date),
-            audit_date,
-            record["created"]["at"],
-            record["saved"]["at"],
-            status,
-            A.level_of(values.get(plan.overall)) if plan.overall else None,
-            A.level_of(values.get(plan.moderated_overall)) if plan.moderated_overall else None,
-            A.level_of(values.get(plan.safety)) if plan.safety else None,
-            fired,
-            bool(record["escalation"]),
-        )
-    )
-    plan.audit_rows.append(len(audits) - 1)
-    na = set(record["not_applicable"])
-    # The hot loop (once per graded item of every audit): bound methods, no helper calls.
-    levels, moderator_levels = plan.levels.append, plan.moderator_levels.append
-    not_applicable, chars = plan.not_applicable.append, plan.chars.append
-    for section_id, item_id, moderator_id in plan.row_keys:
-        value = given.get(item_id)
-        if value.__class__ is dict:
-            levels(value.get("level"))
-            chars(_chars(value))
-        else:
-            levels(None)
-            chars(0)
-        mod = values.get(moderator_id) if moderator_id else None
-        moderator_levels(mod.get("level") if mod.__class__ is dict else None)
-        not_applicable(section_id in na)
-    for item in plan.actions:
-        rows = values.get(item.id) or []
-        n = 0
-        for row in rows if isinstance(rows, list) else []:
-            if not isinstance(row, dict) or not A.row_filled(row):
-                continue
-            n += 1
-            due = _text(row.get("due"))
-            actions.append(
-                (
-                    audit_id,
-                    rubric_id,
-                    team,
-                    audit_date,
-                    item.id,
-                    n,
-                    _text(row.get("action")),
-                    _text(row.get("owner")),
-                    due if item.due_kind == "date" else None,
-                    due,
-                    _text(row.get("completed")),
-                )
-            )
 
 
 ITEM_FACTS = ("section_id", "section", "item_id", "criterion", "kind")

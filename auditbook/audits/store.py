@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import math
 import os
 import re
 import secrets
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -25,6 +25,8 @@ from typing import Any
 
 from ..rubrics.paths import project_dir
 from ..web.dates import when
+from .facts import rubric_hash
+from .index import AuditIndex, file_stat
 from .private import private_dir
 
 FORMAT = "auditbook-audit"
@@ -108,11 +110,6 @@ def check_id(audit_id: object) -> str:
     return audit_id
 
 
-def rubric_hash(rubric) -> str:
-    """The rubric's content hash, "sha256:<hex>", stable for the same rubric content."""
-    return "sha256:" + hashlib.sha256(rubric.model_dump_json().encode("utf-8")).hexdigest()
-
-
 def stamp(now: Now = None) -> str:
     """A UTC timestamp "YYYY-MM-DDThh:mm:ssZ": now, or the given one checked."""
     if now is None:
@@ -180,6 +177,8 @@ class AuditStore:
             if not root.is_absolute():
                 root = project_dir() / root
         self.root = Path(root) if root is not None else project_dir() / "exports" / "audits"
+        self.index = AuditIndex(self.root, self.read)
+        self._rubrics: dict[str, Any] = {}  # by id: the templates audits were saved with here
 
     def path(self, audit_id: str) -> Path:
         """The file of this audit (whether or not it exists); raises InvalidAuditId."""
@@ -195,6 +194,7 @@ class AuditStore:
     def create(self, rubric, user: str, audit_id: str | None = None, now: Now = None) -> dict:
         """Write a new draft audit of `rubric` and return it; refuses an id already used."""
         record = new_record(rubric, self.new_id() if audit_id is None else audit_id, user, now)
+        self._rubrics[rubric.id] = rubric
         path = self.path(record["id"])
         with self._locked(record["id"]):
             if path.exists():
@@ -216,10 +216,13 @@ class AuditStore:
         changes: list[str] | None = None,
         now: Now = None,
         reason: str | None = None,
+        rubric=None,
     ) -> dict:
         """Write the record as the next revision and return the saved copy (a new dict).
 
         reason: why, recorded with the history entry (a reopened audit's reason).
+        rubric: the template the record was filled in with, for the facts the audit index
+        keeps (without it, they are read on the next look at the folder).
 
         Refused, with nothing written, if the record is invalid, if the audit was saved by
         someone else since `record` was loaded (StaleAuditError), if the file on disk is
@@ -241,6 +244,8 @@ class AuditStore:
         if reason is not None and not _TEXT(reason):
             raise ValueError("a reason must be non-empty text")
         record = json.loads(_dumps(record))  # a copy, normalised to plain JSON (tuples → lists)
+        if rubric is not None:
+            self._rubrics[rubric.id] = rubric
         audit_id, at = record["id"], stamp(now)
         if not self.path(audit_id).exists():
             raise self._not_found(audit_id)
@@ -285,7 +290,19 @@ class AuditStore:
 
     def list(self) -> list[dict]:
         """One summary per audit file, newest saved first; unreadable files come last with
-        `error` saying why (the listing itself never fails on a bad file)."""
+        `error` saying why (the listing itself never fails on a bad file). From the audit
+        index, brought up to date first; from the files themselves if it cannot be used."""
+        try:
+            self.index.refresh()
+            keys = ("id", *SUMMARY_KEYS)
+            rows = [{k: row[k] for k in keys} for row in self.index.summaries()]
+        except (sqlite3.Error, OSError):
+            return self.list_files()
+        rows.sort(key=lambda row: row["error"] is not None)  # stable: newest first, bad last
+        return rows
+
+    def list_files(self) -> list[dict]:
+        """store.list() read from every file, without the index."""
         rows = []
         for path in self.files():
             row = {"id": path.stem, **dict.fromkeys(SUMMARY_KEYS)}
@@ -384,7 +401,19 @@ class AuditStore:
             for name in temps:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(name)
-        return json.loads(text)
+        saved = json.loads(text)
+        self._index(saved, target)
+        return saved
+
+    def _index(self, record: dict, target: Path) -> None:
+        """The audit's row in the index, as part of its save. The file is the record: if the
+        index cannot be written now, the save stands and the next read of the folder finds
+        the file newer than its row and reads it again."""
+        rubric = self._rubrics.get(record["rubric"]["id"])
+        try:
+            self.index.put(record, file_stat(os.stat(target)), rubric)
+        except (sqlite3.Error, OSError):
+            pass
 
     def _temp(self, audit_id: str, data: bytes, temps: list[str]) -> str:
         fd, name = tempfile.mkstemp(dir=self.root, prefix=f".{audit_id}.", suffix=".tmp")

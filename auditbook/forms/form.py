@@ -246,7 +246,7 @@ class AuditForm(StatusMoves):
                 record["created"], record["saved"] = created["created"], created["saved"]
                 self._new = False
             self.record = self.store.save(
-                record, self.user, event=event, changes=changes, reason=reason
+                record, self.user, event=event, changes=changes, reason=reason, rubric=self.rubric
             )
         except StaleAuditError as exc:
             self._say(
