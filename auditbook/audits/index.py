@@ -13,18 +13,23 @@ SQLite, from Python's standard library: one file, no server, safe for many proce
 (WAL mode lets readers carry on while one process writes), and a query language for lists.
 
 The graded answers are kept per audit, as arrays in the order of the template's graded items
-(`graded`), not as one row per answer: the frames are built from exactly these arrays, and
-reading a quarter of a million rows back out of SQLite would cost more than reading the files.
+(in `facts`, with the audit's row of the analytics), not as one row per answer: the frames
+are built from exactly these arrays, and reading a quarter of a million rows back out of
+SQLite would cost more than reading the files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
+import multiprocessing
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +37,7 @@ from ..rubrics.library import Library
 from .facts import AUDIT_FACTS, Plan, add_audit, plan, plan_key
 
 INDEX_NAME = ".index.sqlite"
-SCHEMA_VERSION = 1  # PRAGMA user_version; another version is dropped and built again
+SCHEMA_VERSION = 2  # PRAGMA user_version; another version is dropped and built again
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
@@ -43,7 +48,7 @@ CREATE TABLE IF NOT EXISTS audits (
     case_id TEXT, auditor TEXT, team TEXT, audit_date TEXT, month TEXT,
     created_at TEXT, created_by TEXT, saved_at TEXT, saved_by TEXT,
     overall_grade TEXT, escalated INTEGER, escalation_confirmed INTEGER,
-    plan TEXT, facts TEXT, graded TEXT
+    plan TEXT, facts TEXT
 );
 CREATE INDEX IF NOT EXISTS audits_saved ON audits (saved_at DESC, id);
 CREATE TABLE IF NOT EXISTS actions (
@@ -71,7 +76,7 @@ _UPSERT_COLUMNS = (
     "id", "ino", "mtime_ns", "size", "error", "rubric_id", "rubric_version", "status",
     "revision", "case_id", "auditor", "team", "audit_date", "month", "created_at", "created_by",
     "saved_at", "saved_by", "overall_grade", "escalated", "escalation_confirmed", "plan",
-    "facts", "graded",
+    "facts",
 )  # fmt: skip
 _UPSERT = (
     f"INSERT OR REPLACE INTO audits ({', '.join(_UPSERT_COLUMNS)}) "
@@ -79,6 +84,7 @@ _UPSERT = (
 )
 _ACTION_INSERT = "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
+_TEAM, _DAY_AT = AUDIT_FACTS.index("team"), AUDIT_FACTS.index("audit_date")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
 Stat = tuple[int, int, int]  # inode, modification time in ns, size: a file as it was indexed
 # Reads one audit file for the index: (record, its stat) or raises with the reason.
@@ -188,7 +194,7 @@ class AuditIndex:
     def put(self, record: dict, stat: Stat, rubric=None) -> None:
         """The row of an audit just written (its file's stat `stat`); the facts too if the
         template it was read with is given."""
-        row, actions = _row(record, stat, plan(rubric) if rubric is not None else None)
+        row, actions = _row(record, stat, _plan_of(rubric) if rubric is not None else None)
         self._write([row], actions)
 
     def _on_disk(self) -> dict[str, Stat]:
@@ -240,7 +246,13 @@ class AuditIndex:
         again, gone = self._compare(library)
         changes = Changes(read=again, dropped=gone)
         if again or gone:
-            self._index_files(again, library, changes, progress)
+            collecting = gc.isenabled()
+            gc.disable()  # millions of small objects and no cycles: see analytics.load_audits
+            try:
+                self._index_files(again, library, changes, progress)
+            finally:
+                if collecting:
+                    gc.enable()
         return changes
 
     def rebuild(self, library: Library | None = None) -> Changes:
@@ -251,20 +263,36 @@ class AuditIndex:
     def _index_files(
         self, ids: list[str], library: Library | None, changes: Changes, progress=None
     ) -> None:
-        plans: dict[str, Plan] = {}
+        parts = None
+        if len(ids) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            parts = self._read_parallel(ids, library, progress)
+        if parts is None:
+            parts = [self._read_some(ids, library, progress)]
         rows, actions = [], []
+        for part_rows, part_actions, unreadable, dropped in parts:
+            rows += part_rows
+            actions += part_actions
+            changes.unreadable += unreadable
+            changes.dropped += dropped
+        self._write(rows, actions, drop=changes.dropped)
+
+    def _read_some(self, ids: list[str], library: Library | None, progress=None) -> tuple:
+        """(index rows, action rows, unreadable ids, ids whose files are gone)."""
+        plans: dict[str, Plan] = {}
+        rows, actions, unreadable, dropped = [], [], [], []
         for n, audit_id in enumerate(ids, 1):
             if progress is not None and n % 100 == 0:
                 progress(100)
             path = self.root / f"{audit_id}.json"
+            stat = (0, 0, 0)
             try:
                 stat = file_stat(os.stat(path, follow_symlinks=False))  # before reading
                 record = self._reader(path)
             except FileNotFoundError:
-                changes.dropped.append(audit_id)
+                dropped.append(audit_id)
                 continue
             except Exception as exc:  # noqa: BLE001 (the reader's reason, whatever it is)
-                changes.unreadable.append(audit_id)
+                unreadable.append(audit_id)
                 rows.append(_error_row(audit_id, stat, getattr(exc, "reason", None) or str(exc)))
                 continue
             rubric_id = record["rubric"]["id"]
@@ -276,7 +304,34 @@ class AuditIndex:
             actions += acts
         if progress is not None:
             progress(len(ids) % 100)
-        self._write(rows, actions, drop=changes.dropped)
+        return rows, actions, unreadable, dropped
+
+    def _read_parallel(self, ids: list[str], library, progress) -> list | None:
+        """_read_some over the ids in forked processes, one per core (up to MAX_WORKERS), this
+        one reading a share too; None where processes cannot be had."""
+        global _JOB
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this system
+            return None
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        share = -(-len(ids) // workers)
+        own, rest = ids[:share], ids[share:]
+        chunks = [rest[i : i + share] for i in range(0, len(rest), share)]
+        _JOB = (self, library)
+        try:
+            with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+                futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+                parts = [self._read_some(own, library, progress)]
+                for future, chunk in zip(futures, chunks, strict=True):
+                    parts.append(future.result())
+                    if progress is not None:
+                        progress(len(chunk))
+        except (OSError, BrokenProcessPool):
+            return None
+        finally:
+            _JOB = None
+        return parts
 
     # ------------------------------------------------------------------ reading
 
@@ -379,42 +434,68 @@ class AuditIndex:
         """(plans, audit rows, action rows, problems), as the analytics read them from the
         files, in file-name order; the index must be refreshed with this library first."""
         plans: dict[str, Plan] = {}
-        audits, actions, problems = [], [], []
+        problems = []
         keys = {rid: plan_key(r) for rid, r in library.rubrics.items()}
-        where: dict[str, int] = {}
         with self._connect() as db:
-            cursor = db.execute(
-                "SELECT id, rubric_id, plan, facts, graded, error FROM audits "
-                "ORDER BY id || '.json'"
-            )
-            for audit_id, rubric_id, key, facts, graded, error in cursor:
-                path = str(self.root / f"{audit_id}.json")
-                if error is not None:
-                    problems.append((path, error))
-                    continue
-                if rubric_id not in keys:
-                    problems.append((path, f"its template {rubric_id!r} is not in the library"))
-                    continue
-                if key != keys[rubric_id]:
-                    raise IndexError_(f"{audit_id} was indexed with another template")
-                p = plans.get(rubric_id)
-                if p is None:
-                    p = plans[rubric_id] = plan(library.rubrics[rubric_id])
-                where[audit_id] = len(audits)
-                audits.append(tuple(json.loads(facts)))
-                p.audit_rows.append(len(audits) - 1)
-                levels, moderator_levels, not_applicable, chars = json.loads(graded)
-                p.levels += levels
-                p.moderator_levels += moderator_levels
-                p.not_applicable += not_applicable
-                p.chars += chars
-            cursor = db.execute(
-                "SELECT a.audit_id, b.rubric_id, b.team, b.audit_date, a.item_id, a.row, "
-                "a.action, a.owner, a.due, a.due_text, a.completed FROM actions a "
-                "JOIN audits b ON b.id = a.audit_id ORDER BY a.audit_id || '.json', a.seq"
-            )
-            actions = [r for r in cursor if r[0] in where]
+            rows = db.execute("SELECT id, rubric_id, plan, facts, error FROM audits").fetchall()
+            found = db.execute("SELECT * FROM actions ORDER BY audit_id, seq").fetchall()
+        rows.sort(key=lambda r: r[0] + ".json")  # as the files are listed
+        kept = []
+        for audit_id, rubric_id, key, facts, error in rows:
+            if error is not None:
+                problems.append((str(self.root / f"{audit_id}.json"), error))
+            elif rubric_id not in keys:
+                why = f"its template {rubric_id!r} is not in the library"
+                problems.append((str(self.root / f"{audit_id}.json"), why))
+            elif key != keys[rubric_id]:
+                raise IndexError_(f"{audit_id} was indexed with another template")
+            else:
+                kept.append((rubric_id, facts))
+        # one parse for them all: far faster than one json.loads per audit
+        parsed = json.loads("[" + ",".join(facts for _, facts in kept) + "]")
+        audits = []
+        for (rubric_id, _), (row, levels, moderator_levels, not_applicable, chars) in zip(
+            kept, parsed, strict=True
+        ):
+            p = plans.get(rubric_id)
+            if p is None:
+                p = plans[rubric_id] = plan(library.rubrics[rubric_id])
+            p.audit_rows.append(len(audits))
+            audits.append(tuple(row))
+            p.levels += levels
+            p.moderator_levels += moderator_levels
+            p.not_applicable += not_applicable
+            p.chars += chars
+        by_audit: dict[str, list] = {}
+        for a in found:
+            by_audit.setdefault(a[0], []).append(a)
+        actions = [
+            (row[0], row[1], row[_TEAM], row[_DAY_AT], *a[2:])  # as facts.ACTION_FACTS
+            for row in audits
+            for a in by_audit.get(row[0], ())
+        ]
         return plans, audits, actions, problems
+
+
+PARALLEL_FROM = 2000  # files; below this, starting processes costs more than it saves
+MAX_WORKERS = 4
+_JOB: tuple | None = None  # (index, library), inherited by forked reader processes
+
+
+_PLANS: dict[int, tuple] = {}
+
+
+def _plan_of(rubric) -> Plan:
+    """The plan of a template, worked out once per template object (a save's facts)."""
+    known = _PLANS.get(id(rubric))
+    if known is None or known[0] is not rubric:
+        known = _PLANS[id(rubric)] = (rubric, plan(rubric))
+    return known[1]
+
+
+def _read_chunk(ids: list[str]) -> tuple:
+    index, library = _JOB
+    return index._read_some(ids, library)
 
 
 def _error_row(audit_id: str, stat: Stat, reason: str) -> tuple:
@@ -453,10 +534,16 @@ def _row(record: dict, stat: Stat, plan_: Plan | None) -> tuple[tuple, list[tupl
         facts = dict(zip(AUDIT_FACTS, audits[0], strict=True))
         row.update(
             plan=plan_key(plan_.rubric),
-            facts=json.dumps(audits[0], ensure_ascii=False),
-            graded=json.dumps(
-                [plan_.levels, plan_.moderator_levels, plan_.not_applicable, plan_.chars],
+            facts=json.dumps(
+                [
+                    audits[0],
+                    plan_.levels,
+                    plan_.moderator_levels,
+                    plan_.not_applicable,
+                    plan_.chars,
+                ],
                 ensure_ascii=False,
+                separators=(",", ":"),
             ),
             # as the analytics have them: the answers' facts first, then the case's
             case_id=facts["case_id"],
