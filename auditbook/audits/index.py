@@ -27,11 +27,13 @@ import multiprocessing
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 
 from ..rubrics.library import Library
 from .facts import AUDIT_FACTS, Plan, add_audit, plan, plan_key
@@ -130,27 +132,47 @@ class AuditIndex:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        if self.path.is_symlink():
+        """A connection to the index, kept open for the next use by this process and thread:
+        closing the last connection to a WAL database writes its log back and syncs it, which
+        would cost every save a few milliseconds. It is opened again when the file is no
+        longer the one it opened (deleted, rebuilt by another process), and dropped on error."""
+        st = _lstat(self.path)
+        if st is not None and S_ISLNK(st.st_mode):
             raise OSError(f"{self.path} is a link; the index is not followed out of its folder")
+        key = (str(self.path), os.getpid(), threading.get_ident())
+        cached = _CONNECTIONS.pop(key, None)
+        if cached is not None and (st is None or cached[1] != st.st_ino):
+            cached[0].close()
+            cached = None
+        db, ino = cached if cached is not None else self._open()
+        try:
+            yield db
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        _CONNECTIONS[key] = (db, ino)
+        while len(_CONNECTIONS) > MAX_CONNECTIONS:  # the least recently used goes
+            _CONNECTIONS.pop(next(iter(_CONNECTIONS)))[0].close()
+
+    def _open(self) -> tuple[sqlite3.Connection, int]:
         if not self.path.exists():
             # private from the start, as the audits it describes (WAL files follow its mode)
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
-            try:
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-            except sqlite3.DatabaseError:  # not a database (damaged): only a copy, so start again
-                db.close()
-                self.delete()
-                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
-                db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-                version = None
-            db.execute("PRAGMA synchronous = NORMAL")  # WAL: safe, without a sync per commit
-            if version != SCHEMA_VERSION:
-                self._create(db)
-            yield db
-        finally:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError:  # not a database (damaged): only a copy, so start again
             db.close()
+            self.delete()
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
+            db = sqlite3.connect(
+                self.path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            version = None
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: safe, without a sync per commit
+        if version != SCHEMA_VERSION:
+            self._create(db)
+        return db, os.stat(self.path).st_ino
 
     def _create(self, db: sqlite3.Connection) -> None:
         db.execute("PRAGMA journal_mode = WAL")
@@ -186,6 +208,8 @@ class AuditIndex:
 
     def delete(self) -> None:
         """Remove the index (the next read builds it again from the files)."""
+        for key in [k for k in _CONNECTIONS if k[0] == str(self.path)]:
+            _CONNECTIONS.pop(key)[0].close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
@@ -475,6 +499,28 @@ class AuditIndex:
             for a in by_audit.get(row[0], ())
         ]
         return plans, audits, actions, problems
+
+
+MAX_CONNECTIONS = 8  # index connections a process keeps open (one per folder and thread)
+_CONNECTIONS: dict[tuple, tuple[sqlite3.Connection, int]] = {}
+
+
+def _forget_inherited() -> None:
+    """In a forked child: the parent's connections are the parent's (SQLite must not use
+    them across a fork); kept referenced, never closed here, so the parent's stay sound."""
+    _INHERITED.extend(_CONNECTIONS.values())
+    _CONNECTIONS.clear()
+
+
+_INHERITED: list = []
+os.register_at_fork(after_in_child=_forget_inherited)
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
 
 
 PARALLEL_FROM = 2000  # files; below this, starting processes costs more than it saves
