@@ -189,3 +189,22 @@ def test_a_kill_mid_save_leaves_file_and_index_agreeing_after_the_next_read(tmp_
     assert [f.audit_id for f in store.index.check(library)] == ["a1"]
     assert store.list()[0]["status"] == "submitted"  # the next read
     assert store.index.check(library) == []
+
+
+def test_the_frames_kept_in_the_index_follow_every_change_and_the_day(folder, library):
+    store = AuditStore(folder)
+    load_audits(store, library, as_of="2026-11-01")  # built, and kept in the index
+    assert store.index.kept("frames", "no such key") is None
+    for day in ("2025-06-01", "2027-06-01"):  # overdue actions worked out for the day asked
+        kept = load_audits(store, library, as_of=day)
+        assert_same_frames(kept, load_audits(store, library, as_of=day, use_index=False))
+    early = load_audits(store, library, as_of="2025-06-01").actions["overdue"].sum()
+    assert early < kept.actions["overdue"].sum(), "more actions overdue later"
+    draft = next(r for r in store.list() if r["status"] == "draft")
+    record = store.load(draft["id"])
+    record["status"] = "submitted"
+    store.save(record, "SW-09", "submitted")  # no template given: its facts read on the next look
+    frames = load_audits(store, library, as_of="2026-11-01")
+    status = frames.audits.set_index("audit_id")["status"]
+    assert status[draft["id"]] == "submitted"
+    assert_same_frames(frames, load_audits(store, library, as_of="2026-11-01", use_index=False))

@@ -6,8 +6,10 @@ The columns are described in docs/analytics.md.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
+import hashlib
 import multiprocessing
 import os
 import sqlite3
@@ -23,12 +25,16 @@ import pandas as pd
 
 from ..audits.facts import Plan as _Plan
 from ..audits.facts import add_audit as _add_audit
-from ..audits.facts import age_band  # noqa: F401 (part of the analytics API)
+from ..audits.facts import (
+    age_band,  # noqa: F401 (part of the analytics API)
+    plan_key,
+)
 from ..audits.facts import plan as _plan
 from ..audits.index import IndexError_
 from ..audits.store import AuditStore, AuditStoreError
 from ..rubrics.library import Library, load_library
 from ..rubrics.model import Grade, Rubric, Scale
+from . import snapshot
 
 STATUSES = ("draft", "submitted", "moderated")
 PROGRESS_FROM = 200  # files; a progress bar shows on folders larger than this
@@ -188,30 +194,41 @@ def load_audits(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        parts = _from_index(store, library, progress) if use_index else None
-        if parts is None:
-            parts = _from_files(store, library, progress, workers)
-        return _frames(*parts, today)
+        frames = _from_index(store, library, progress, today) if use_index else None
+        if frames is None:
+            frames = _frames(*_from_files(store, library, progress, workers), today)
+        return frames
     finally:
         if collecting:
             gc.enable()
 
 
-def _from_index(store: AuditStore, library: Library, progress: bool | None) -> tuple | None:
-    """(plans, audits, actions, problems) from the index, or None if it cannot be used."""
-    bar = None
-    try:
-        stale = store.index.stale(library)
-        if progress or (progress is None and len(stale) > PROGRESS_FROM):
+def _from_index(store: AuditStore, library: Library, progress, today) -> Frames | None:
+    """The frames from the index brought up to date (the snapshot of them kept in it when
+    nothing has changed since it was taken), or None if the index cannot be used."""
+    bars = []
+
+    def counted(n: int) -> None:
+        if progress or (progress is None and n > PROGRESS_FROM):
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(stale), desc="Reading audits", unit="file", leave=False)
-        store.index.refresh(library, bar.update if bar is not None else None)
-        return store.index.facts(library)
+            bars.append(tqdm(total=n, desc="Reading audits", unit="file", leave=False))
+
+    try:
+        store.index.refresh(library, lambda n: bars and bars[0].update(n), counted)
+        plans = ",".join(f"{rid}={plan_key(r)}" for rid, r in sorted(library.rubrics.items()))
+        key = f"{store.index.generation()} " + hashlib.sha256(plans.encode()).hexdigest()
+        kept = store.index.kept(snapshot.NAME, key)
+        if kept is not None:
+            with contextlib.suppress(ValueError, KeyError, OSError):
+                return Frames(**snapshot.load(kept, today))
+        frames = _frames(*store.index.facts(library), today)
+        store.index.keep(snapshot.NAME, key, snapshot.dump(frames))
+        return frames
     except (sqlite3.Error, OSError, IndexError_):
         return None
     finally:
-        if bar is not None:
+        for bar in bars:
             bar.close()
 
 

@@ -27,39 +27,16 @@ import multiprocessing
 import os
 import re
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISLNK
 
 from ..rubrics.library import Library
 from .facts import AUDIT_FACTS, Plan, add_audit, plan, plan_key
+from .index_db import INDEX_NAME, UPSERT_COLUMNS, IndexDatabase  # noqa: F401 (INDEX_NAME: the API)
 
-INDEX_NAME = ".index.sqlite"
-SCHEMA_VERSION = 2  # PRAGMA user_version; another version is dropped and built again
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS audits (
-    id TEXT PRIMARY KEY,
-    ino INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-    error TEXT,
-    rubric_id TEXT, rubric_version TEXT, status TEXT, revision INTEGER,
-    case_id TEXT, auditor TEXT, team TEXT, audit_date TEXT, month TEXT,
-    created_at TEXT, created_by TEXT, saved_at TEXT, saved_by TEXT,
-    overall_grade TEXT, escalated INTEGER, escalation_confirmed INTEGER,
-    plan TEXT, facts TEXT
-);
-CREATE INDEX IF NOT EXISTS audits_saved ON audits (saved_at DESC, id);
-CREATE TABLE IF NOT EXISTS actions (
-    audit_id TEXT NOT NULL, seq INTEGER NOT NULL, item_id TEXT, row INTEGER,
-    action TEXT, owner TEXT, due TEXT, due_text TEXT, completed TEXT,
-    PRIMARY KEY (audit_id, seq)
-);
-"""
-# What a list row holds (AuditStore.list's summary keys, and the rest of the list's columns).
 LIST_COLUMNS = (
     "id", "rubric_id", "rubric_version", "status", "case_id", "auditor", "team", "audit_date",
     "month", "created_at", "created_by", "saved_at", "saved_by", "overall_grade", "escalated",
@@ -74,18 +51,6 @@ SORTS = {
     "team": "team",
     "month": "audit_date",
 }
-_UPSERT_COLUMNS = (
-    "id", "ino", "mtime_ns", "size", "error", "rubric_id", "rubric_version", "status",
-    "revision", "case_id", "auditor", "team", "audit_date", "month", "created_at", "created_by",
-    "saved_at", "saved_by", "overall_grade", "escalated", "escalation_confirmed", "plan",
-    "facts",
-)  # fmt: skip
-_UPSERT = (
-    f"INSERT OR REPLACE INTO audits ({', '.join(_UPSERT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_UPSERT_COLUMNS))})"
-)
-_ACTION_INSERT = "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
 _TEAM, _DAY_AT = AUDIT_FACTS.index("team"), AUDIT_FACTS.index("audit_date")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
 Stat = tuple[int, int, int]  # inode, modification time in ns, size: a file as it was indexed
@@ -118,100 +83,16 @@ class Finding:
     problem: str
 
 
-class AuditIndex:
+class AuditIndex(IndexDatabase):
     """The index of one audits folder (the database is `<folder>/.index.sqlite`)."""
 
     def __init__(self, root: Path, reader: Reader):
         """reader: reads and checks one audit file (the store's own reading), raising an
         exception whose str() says why a file cannot be read."""
-        self.root = Path(root)
-        self.path = self.root / INDEX_NAME
+        super().__init__(root)
         self._reader = reader
 
     # ------------------------------------------------------------------ connection
-
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection to the index, kept open for the next use by this process and thread:
-        closing the last connection to a WAL database writes its log back and syncs it, which
-        would cost every save a few milliseconds. It is opened again when the file is no
-        longer the one it opened (deleted, rebuilt by another process), and dropped on error."""
-        st = _lstat(self.path)
-        if st is not None and S_ISLNK(st.st_mode):
-            raise OSError(f"{self.path} is a link; the index is not followed out of its folder")
-        key = (str(self.path), os.getpid(), threading.get_ident())
-        cached = _CONNECTIONS.pop(key, None)
-        if cached is not None and (st is None or cached[1] != st.st_ino):
-            cached[0].close()
-            cached = None
-        db, ino = cached if cached is not None else self._open()
-        try:
-            yield db
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        _CONNECTIONS[key] = (db, ino)
-        while len(_CONNECTIONS) > MAX_CONNECTIONS:  # the least recently used goes
-            _CONNECTIONS.pop(next(iter(_CONNECTIONS)))[0].close()
-
-    def _open(self) -> tuple[sqlite3.Connection, int]:
-        if not self.path.exists():
-            # private from the start, as the audits it describes (WAL files follow its mode)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError:  # not a database (damaged): only a copy, so start again
-            db.close()
-            self.delete()
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
-            db = sqlite3.connect(
-                self.path, timeout=60, isolation_level=None, check_same_thread=False
-            )
-            version = None
-        db.execute("PRAGMA synchronous = NORMAL")  # WAL: safe, without a sync per commit
-        if version != SCHEMA_VERSION:
-            self._create(db)
-        return db, os.stat(self.path).st_ino
-
-    def _create(self, db: sqlite3.Connection) -> None:
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                db.execute("DROP TABLE IF EXISTS audits")
-                db.execute("DROP TABLE IF EXISTS actions")
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-
-    def _write(self, rows: list[tuple], actions: list[tuple], drop: Iterable[str] = ()) -> None:
-        """Replace the rows of these audits (and their actions), drop others, in one go."""
-        drop = list(drop)
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                ids = [(row[0],) for row in rows] + [(audit_id,) for audit_id in drop]
-                db.executemany("DELETE FROM actions WHERE audit_id = ?", ids)
-                db.executemany("DELETE FROM audits WHERE id = ?", [(i,) for i in drop])
-                db.executemany(_UPSERT, rows)
-                db.executemany(_ACTION_INSERT, actions)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-
-    def delete(self) -> None:
-        """Remove the index (the next read builds it again from the files)."""
-        for key in [k for k in _CONNECTIONS if k[0] == str(self.path)]:
-            _CONNECTIONS.pop(key)[0].close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ rows
 
@@ -261,13 +142,19 @@ class AuditIndex:
         return sorted(again), sorted(known.keys() - on_disk.keys())
 
     def refresh(
-        self, library: Library | None = None, progress: Callable[[int], object] | None = None
+        self,
+        library: Library | None = None,
+        progress: Callable[[int], object] | None = None,
+        counted: Callable[[int], object] | None = None,
     ) -> Changes:
         """Bring the index up to date with the folder: read again every file added, changed
         or replaced since it was indexed, drop the rows of files gone. With a library, also
         every audit whose facts were read with another version of its template (or none).
-        progress: called with how many more files have been read, every so often."""
+        progress: called with how many more files have been read, every so often; counted:
+        called first with how many files are to be read."""
         again, gone = self._compare(library)
+        if counted is not None:
+            counted(len(again))
         changes = Changes(read=again, dropped=gone)
         if again or gone:
             collecting = gc.isenabled()
@@ -501,28 +388,6 @@ class AuditIndex:
         return plans, audits, actions, problems
 
 
-MAX_CONNECTIONS = 8  # index connections a process keeps open (one per folder and thread)
-_CONNECTIONS: dict[tuple, tuple[sqlite3.Connection, int]] = {}
-
-
-def _forget_inherited() -> None:
-    """In a forked child: the parent's connections are the parent's (SQLite must not use
-    them across a fork); kept referenced, never closed here, so the parent's stay sound."""
-    _INHERITED.extend(_CONNECTIONS.values())
-    _CONNECTIONS.clear()
-
-
-_INHERITED: list = []
-os.register_at_fork(after_in_child=_forget_inherited)
-
-
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except FileNotFoundError:
-        return None
-
-
 PARALLEL_FROM = 2000  # files; below this, starting processes costs more than it saves
 MAX_WORKERS = 4
 _JOB: tuple | None = None  # (index, library), inherited by forked reader processes
@@ -545,7 +410,7 @@ def _read_chunk(ids: list[str]) -> tuple:
 
 
 def _error_row(audit_id: str, stat: Stat, reason: str) -> tuple:
-    row = dict.fromkeys(_UPSERT_COLUMNS)
+    row = dict.fromkeys(UPSERT_COLUMNS)
     row.update(id=audit_id, ino=stat[0], mtime_ns=stat[1], size=stat[2], error=reason)
     return tuple(row.values())
 
@@ -553,7 +418,7 @@ def _error_row(audit_id: str, stat: Stat, reason: str) -> tuple:
 def _row(record: dict, stat: Stat, plan_: Plan | None) -> tuple[tuple, list[tuple]]:
     """The index row of a record and its action rows (facts only with a plan)."""
     case = record["case"]
-    row = dict.fromkeys(_UPSERT_COLUMNS)
+    row = dict.fromkeys(UPSERT_COLUMNS)
     row.update(
         id=record["id"],
         ino=stat[0],
