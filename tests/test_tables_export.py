@@ -205,3 +205,40 @@ def test_text_is_never_a_formula_and_control_characters_do_not_break_the_file():
     back = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig")
     assert list(back["text"])[:4] == ["'=1+1", "'@SUM(A1)", "'-2+3", "plain"]
     assert list(back["n"]) == [1, -2, 3, 4, 5]
+
+
+def test_every_kind_of_column_reopens_as_it_was_written():
+    import datetime
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    frame = pd.DataFrame(
+        {
+            "text": ["a & b <c>", None, 'say "hi"'],
+            "level": pd.Categorical(["good", None, "inadequate"], ["good", "inadequate"]),
+            "day": pd.to_datetime(["2026-01-02", None, "2026-12-31"]),
+            "at": pd.to_datetime(["2026-01-02 10:30", "2026-03-01 00:00", None], utc=True),
+            "flag": [True, False, True],
+            "maybe": pd.array([True, None, False], dtype="boolean"),
+            "n": [1, 2, 3],
+            "x": [1.5, float("nan"), -2.25],
+        }
+    )
+    data = workbook_bytes({"a sheet & more": frame, "empty": frame.iloc[:0]})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(z.read(name))  # every part well-formed XML
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["a sheet & more", "empty"]
+    ws = book["a sheet & more"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == list(frame.columns)
+    assert rows[1] == [
+        "a & b <c>", "good", datetime.datetime(2026, 1, 2), datetime.datetime(2026, 1, 2, 10, 30),
+        True, True, 1, 1.5,
+    ]  # fmt: skip
+    assert rows[2] == [None, None, None, datetime.datetime(2026, 3, 1), False, None, 2, None]
+    assert rows[3][0] == 'say "hi"' and rows[3][2] == datetime.datetime(2026, 12, 31)
+    assert ws.freeze_panes == "A2" and ws["A1"].font.b
+    assert [[c.value for c in row] for row in book["empty"].iter_rows()] == [list(frame.columns)]

@@ -3,16 +3,13 @@ disk. Only formatting for the file format happens here; the figures come from su
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..analytics import summaries as S
 from ..audits.private import write_private
-
-MAX_SHEET_NAME = 31  # Excel's limit
+from .xlsx import xlsx_bytes
 
 
 def file_ready(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,28 +51,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook with one sheet per frame, header row frozen, in the order given."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            sheet = name[:MAX_SHEET_NAME]
-            # Characters XML cannot hold (pasted from Word, often) would stop the file.
-            data = _text_cells(file_ready(frame), lambda v: ILLEGAL_CHARACTERS_RE.sub("", v))
-            data.to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
-            _fit_columns(writer.sheets[sheet])
-    return buffer.getvalue()
-
-
-def _fit_columns(ws) -> None:
-    """Columns wide enough to read; and every cell that openpyxl took for a formula (text
-    starting with '=') kept as the text it is."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    for column in ws.columns:
-        width = max((len(str(c.value)) for c in column[:200] if c.value is not None), default=8)
-        ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    """An .xlsx workbook with one sheet per frame, header row frozen, in the order given;
+    level keys as text, times in UTC, text always as text (never run as a formula)."""
+    return xlsx_bytes(sheets)
 
 
 def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
