@@ -34,6 +34,10 @@ class StatusMoves:
 
     def ask_submit(self) -> None:
         """The Submit button: what is missing, or a confirmation listing the open warnings."""
+        refused = self.may("submit")
+        if refused:
+            self._say(f"Not submitted: {refused}", error=True)
+            return
         if self._refuse_incomplete():
             return
         self._confirm.ask(
