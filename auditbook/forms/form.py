@@ -204,8 +204,8 @@ class AuditForm(StatusMoves):
             return False
         return self._write(event)
 
-    def _write(self, event: str, reason: str | None = None) -> bool:
-        """Write the record as it stands (the caller has asked `may`)."""
+    def _write(self, event: str, reason: str | None = None, status: str | None = None) -> bool:
+        """Write the record as it stands, in `status` if given (the caller has asked `may`)."""
         self._cancel_timer()
         errors = self.errors()
         changes = sorted(
@@ -213,7 +213,7 @@ class AuditForm(StatusMoves):
             for k in set(self._values) | set(self._saved_values)
             if self._values.get(k) != self._saved_values.get(k)
         )
-        record = dict(self.record)
+        record = {**self.record, "status": status or self.record["status"]}
         own = {i.id for _, i in self.rubric.items() if i.role == "moderator"}
         accepted = {k: v for k, v in self._values.items() if k not in errors}
         record["answers"] = {

@@ -76,10 +76,7 @@ class StatusMoves:
         if self._refuse_incomplete():
             return False
         new_status = "submitted" if self.role == "auditor" else "moderated"
-        old = self.record["status"]
-        self.record = {**self.record, "status": new_status}
-        if not self._write(new_status):
-            self.record = {**self.record, "status": old}
+        if not self._write(new_status, status=new_status):
             return False
         self._show_missing([])
         self._refresh()
@@ -123,10 +120,7 @@ class StatusMoves:
             self._say("Not reopened: say why you are reopening the audit.", error=True)
             return False
         back = "draft" if self.role == "auditor" else "submitted"
-        old = self.record["status"]
-        self.record = {**self.record, "status": back}
-        if not self._write("reopened", reason=reason.strip()):
-            self.record = {**self.record, "status": old}
+        if not self._write("reopened", reason=reason.strip(), status=back):
             return False
         self._confirm.hide()
         self._done.value = ""
