@@ -11,7 +11,7 @@ from html import escape
 
 import ipywidgets as w
 
-from ..audits.governance import may_moderate, may_reopen
+from ..audits.governance import may_moderate
 from ..audits.store import (
     STATUS_WORDS,
     AuditStore,
@@ -483,7 +483,7 @@ class AuditForm(StatusMoves):
         )
         self._save_btn.disabled = not self.editable
         self._submit_btn.disabled = not self.editable
-        reopenable = not self.editable and not may_reopen(self.record, self.role)
+        reopenable = not self.editable and not self.may("reopen")
         self._reopen_btn.layout.display = "" if reopenable else "none"
         reasons = list(dict.fromkeys(f.tell for f in self._fired))
         if reasons:
