@@ -182,7 +182,7 @@ def test_stale_save_is_refused_and_names_who_saved(store):
     assert b.save()
     a.question(r.rules.fields.case_id).value = "C-from-a"
     assert not a.save()
-    assert "TM-02" in a._message.value
+    assert "TM-02" in a._unsaved.text.value  # at the top of the form
     assert store.load(first.audit_id)["answers"][r.rules.fields.case_id] == "C-from-b"
 
 

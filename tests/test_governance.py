@@ -123,5 +123,6 @@ def test_leaving_an_audit_whose_save_fails_keeps_it_open_with_the_reason(tmp_pat
     app.back_btn.click()
     assert app.form is form  # still open, the typed text in its box
     assert form.question("pen_picture").field.value == "Typed here, never to be lost"
-    said = form._message.value
-    assert "since you opened it (it is now submitted)" in said and "still in the boxes" in said
+    said = form._unsaved.text.value  # at the top of the form
+    assert "since you opened it, and it is now submitted" in said and "still in the" in said
+    assert "Submitted by SW-01" in form._status.value  # not "Draft"

@@ -558,7 +558,7 @@ def test_text_that_cannot_be_written_as_utf8_is_refused_with_a_reason(tmp_path, 
     form = AuditForm(example_rubric, store, "s1", user="SW-01", autosave_delay=None)
     form.data = {"case_id": "C-\ud800"}
     assert not form.save()
-    assert "Not saved" in form._message.value
+    assert "cannot be saved" in form._unsaved.text.value  # at the top of the form
     assert store.load("s1")["revision"] == 1
 
 

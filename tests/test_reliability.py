@@ -177,7 +177,7 @@ def test_two_forms_on_one_audit_cannot_overwrite_each_other(tmp_path, rubric):
     assert first.save()
     saved = store.path("a1").read_bytes()
     assert not second.save()
-    message = second._message.value
+    message = second._unsaved.text.value  # at the top of the form
     at = store.load("a1")["saved"]["at"]
     assert f"This audit was saved by SW-01 at {when(at)} since you opened it" in message
     assert "your changes were not saved" in message

@@ -11,12 +11,11 @@ from html import escape
 
 import ipywidgets as w
 
-from ..audits.governance import may_moderate, may_reopen
+from ..audits.governance import may_moderate
 from ..audits.store import (
     STATUS_WORDS,
     AuditStore,
     AuditStoreError,
-    StaleAuditError,
     new_record,
 )
 from ..audits.users import current_user
@@ -35,6 +34,7 @@ from .messages import (
 from .moves import StatusMoves
 from .questions import Question, questions, shared, style_for
 from .steps import Confirmation, error_summary, missing_list
+from .unsaved import UnsavedNotice
 
 # Forms that have scheduled an autosave (their _timer says whether one is still waiting). A
 # page's kernel ends as the page closes (auditbook.serving.voila_pages), maybe within the autosave's
@@ -204,8 +204,8 @@ class AuditForm(StatusMoves):
             return False
         return self._write(event)
 
-    def _write(self, event: str, reason: str | None = None) -> bool:
-        """Write the record as it stands (the caller has asked `may`)."""
+    def _write(self, event: str, reason: str | None = None, status: str | None = None) -> bool:
+        """Write the record as it stands, in `status` if given (the caller has asked `may`)."""
         self._cancel_timer()
         errors = self.errors()
         changes = sorted(
@@ -213,7 +213,7 @@ class AuditForm(StatusMoves):
             for k in set(self._values) | set(self._saved_values)
             if self._values.get(k) != self._saved_values.get(k)
         )
-        record = dict(self.record)
+        record = {**self.record, "status": status or self.record["status"]}
         own = {i.id for _, i in self.rubric.items() if i.role == "moderator"}
         accepted = {k: v for k, v in self._values.items() if k not in errors}
         record["answers"] = {
@@ -248,16 +248,12 @@ class AuditForm(StatusMoves):
             self.record = self.store.save(
                 record, self.user, event=event, changes=changes, reason=reason, rubric=self.rubric
             )
-        except StaleAuditError as exc:
-            self._say(
-                f"{exc} What you typed here is still in the boxes: copy anything you need "
-                "before you leave this audit.",
-                error=True,
-            )
+        except (AuditStoreError, OSError) as exc:  # said at the top; the typed text stays
+            self._unsaved.show(exc)
+            self._message.value = ""
+            self._refresh()
             return False
-        except (AuditStoreError, OSError) as exc:
-            self._say(f"Not saved: {exc}", error=True)
-            return False
+        self._unsaved.hide()
         self._saved_values = dict(self._values)
         said = f"Saved {when(self.record['saved']['at'])} by {self.record['saved']['by']}."
         if errors:
@@ -282,6 +278,9 @@ class AuditForm(StatusMoves):
         self._status = w.HTML(layout=w.Layout(flex="1 1 20em"))
         self._status.add_class("ab-status")
         self._message = w.HTML()
+        self._unsaved = UnsavedNotice(
+            r, lambda: self.store.load(self.audit_id), lambda: self._values
+        )
         moderating = self.role == "moderator"
         self._save_btn = w.Button(
             description="Save moderation" if moderating else "Save draft",
@@ -353,6 +352,7 @@ class AuditForm(StatusMoves):
                 self._version_note,
                 notes,
                 self._banner_box,
+                self._unsaved.widget,
                 self._error_summary,
                 self._done,
                 bar,
@@ -474,7 +474,7 @@ class AuditForm(StatusMoves):
             title = next(s for s in self.rubric.sections if s.id == sid).title
             b.description = f"{title}  {mark}".strip()
             b.button_style = "success" if t and a == t else ""
-        status = STATUS_WORDS[self.status]
+        status = self._unsaved.status(self.status) or STATUS_WORDS[self.status]
         pct = int(100 * done / total) if total else 100
         self._status.value = (
             f"{status} · {done} of {total} required questions answered "
@@ -483,7 +483,7 @@ class AuditForm(StatusMoves):
         )
         self._save_btn.disabled = not self.editable
         self._submit_btn.disabled = not self.editable
-        reopenable = not self.editable and not may_reopen(self.record, self.role)
+        reopenable = not self.editable and not self.may("reopen")
         self._reopen_btn.layout.display = "" if reopenable else "none"
         reasons = list(dict.fromkeys(f.tell for f in self._fired))
         if reasons:

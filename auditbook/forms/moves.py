@@ -34,6 +34,10 @@ class StatusMoves:
 
     def ask_submit(self) -> None:
         """The Submit button: what is missing, or a confirmation listing the open warnings."""
+        refused = self.may("submit")
+        if refused:
+            self._say(f"Not submitted: {refused}", error=True)
+            return
         if self._refuse_incomplete():
             return
         self._confirm.ask(
@@ -72,10 +76,7 @@ class StatusMoves:
         if self._refuse_incomplete():
             return False
         new_status = "submitted" if self.role == "auditor" else "moderated"
-        old = self.record["status"]
-        self.record = {**self.record, "status": new_status}
-        if not self._write(new_status):
-            self.record = {**self.record, "status": old}
+        if not self._write(new_status, status=new_status):
             return False
         self._show_missing([])
         self._refresh()
@@ -119,10 +120,7 @@ class StatusMoves:
             self._say("Not reopened: say why you are reopening the audit.", error=True)
             return False
         back = "draft" if self.role == "auditor" else "submitted"
-        old = self.record["status"]
-        self.record = {**self.record, "status": back}
-        if not self._write("reopened", reason=reason.strip()):
-            self.record = {**self.record, "status": old}
+        if not self._write("reopened", reason=reason.strip(), status=back):
             return False
         self._confirm.hide()
         self._done.value = ""

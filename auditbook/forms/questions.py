@@ -157,12 +157,15 @@ class Question:
         widget.observe(self._changed, names="value")
 
     def set_quietly(self, value) -> None:
-        """Set the value without telling observers (used when loading an audit)."""
-        self._quiet = True
+        """Set the value without telling observers (used when loading an audit, and to put a
+        read-only answer back); read-only stays read-only, in any boxes the value rebuilt."""
+        self._quiet, read_only = True, self.inputs() and self.disabled
         try:
             self.value = value
         finally:
             self._quiet = False
+        if read_only:
+            self.disabled = True
 
     @property
     def disabled(self) -> bool:

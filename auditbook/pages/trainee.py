@@ -100,7 +100,6 @@ class CalibrationForm(AuditForm):
         if new:
             self._prefill()
         self.form_widget = self.widget
-        self.note = w.HTML()
         self.reveal = w.HTML()
         self.reveal.add_class("ab-reveal")
         head = (
@@ -117,7 +116,7 @@ class CalibrationForm(AuditForm):
             f"{vignette_html(exercise.vignette)}</div></details>"
         )
         self.widget = w.VBox(
-            [w.HTML(CSS + head + case), self.note, self.reveal, self.form_widget],
+            [w.HTML(CSS + head + case), self.reveal, self.form_widget],
             layout=shared("full"),
         )
         self.widget.add_class("ab-calibration")
@@ -141,14 +140,15 @@ class CalibrationForm(AuditForm):
             self.show_reference()
         return done
 
-    def reopen(self, reason: str | None = None) -> bool:
-        """Refused: once the reference is shown, the answers stay as they were submitted."""
-        self.note.value = (
-            '<p class="ab-error" role="alert">A calibration answer stays as it was submitted, '
-            "because the reference has been shown. Start again with a new trainee code to "
-            "have another go.</p>"
-        )
-        return False
+    def may(self, action: str) -> str | None:
+        """As AuditForm's, and never reopened: once submitted, the reference is shown, so the
+        answers stay as they were submitted (the Reopen button is not offered either)."""
+        if action == "reopen" and not self._new and self.status != "draft":
+            return (
+                "A calibration answer stays as it was submitted, because the reference has "
+                "been shown. Start again with a new trainee code to have another go."
+            )
+        return super().may(action)
 
     def show_reference(self) -> None:
         self.reveal.value = reveal_html(self.exercise, self.rubric, self.record)

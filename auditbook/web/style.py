@@ -324,10 +324,10 @@ del.ab-dropped { color: #942514; text-decoration: line-through; }
 
 # The GOV.UK patterns the form uses to tell the auditor about errors, escalation and success.
 _PATTERNS = """
-.ab-error-summary { color: #0b0c0c; padding: 20px; margin: 0 0 30px; border: 5px solid #d4351c;
-  background: #fff; }
+.ab-error-summary, .ab-unsaved { color: #0b0c0c; padding: 20px; margin: 0 0 30px;
+  border: 5px solid #d4351c; background: #fff; }
 .ab-error-summary:focus { outline: 3px solid #ffdd00; outline-offset: 0; }
-.ab-error-summary h2, .ab-error-summary .ab-error-summary-title {
+.ab-error-summary h2, .ab-error-summary .ab-error-summary-title, .ab-unsaved h2 {
   font-size: 24px; font-weight: 700; line-height: 1.25; margin: 0 0 15px; }
 .ab-error-summary ul { list-style: none; margin: 0; padding: 0; }
 .ab-error-summary li { margin: 0 0 10px; }
@@ -338,6 +338,11 @@ _PATTERNS = """
 #rendered_cells .ab-error-summary .jupyter-button:focus:enabled,
 #rendered_cells .ab-error-summary a:focus { color: #0b0c0c; background: #ffdd00;
   box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; text-decoration: none; }
+.ab-saved { border-left: 10px solid #b1b4b6; padding: 0 0 0 15px; margin: 0 0 30px; }
+.ab-saved h3 { margin-top: 0; }
+.ab-saved .ab-saved-version { width: 100%; table-layout: fixed; }
+.ab-saved-version th:first-child { width: 30%; }
+.ab-saved-version th:nth-child(2) { width: 40%; }
 .ab-field-error { border-left: 5px solid #d4351c; padding-left: 15px; box-sizing: border-box; }
 .ab-field-error input, .ab-field-error select, .ab-field-error textarea {
   border-color: #d4351c !important; }
@@ -367,7 +372,7 @@ _PATTERNS = """
 .ab-panel-confirmation, .ab-panel-confirmation * { color: #fff; }
 .ab-panel-confirmation { font-size: 24px; }
 @media (max-width: 640px) {
-  .ab-error-summary, .ab-panel-confirmation { padding: 15px; }
+  .ab-error-summary, .ab-unsaved, .ab-panel-confirmation { padding: 15px; }
   #rendered_cells .ab-panel-confirmation h1, #rendered_cells .ab-panel-confirmation h2 {
     font-size: 32px; }
 }

@@ -38,8 +38,12 @@ def serve_notebooks(tmp_path_factory, audits: Path, name: str = "voila", env: di
 
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory) -> VoilaProcess:
-    """Voilà serving notebooks/ in tree mode; audits go to a temporary folder."""
-    with serve_notebooks(tmp_path_factory, tmp_path_factory.mktemp("audits")) as server:
+    """Voilà serving notebooks/ in tree mode; audits, and calibration exercises' answers, go
+    to temporary folders (never the project's exports/)."""
+    calibration = tmp_path_factory.mktemp("calibration")
+    env = {"AUDITBOOK_CALIBRATION": str(calibration)}
+    with serve_notebooks(tmp_path_factory, tmp_path_factory.mktemp("audits"), env=env) as server:
+        server.calibration_root = calibration
         yield server
 
 
