@@ -307,33 +307,43 @@ def _hold(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    """Archive or delete old audits: 0 done, 1 refused or some files unreadable."""
-    from .audits.protection import ProtectionError, apply_retention
+    """Archive or delete old audits: 0 done, 1 refused, stopped or some files unreadable."""
+    from .audits.protection import ProtectionError, RetentionLogFailed, apply_retention
     from .audits.store import AuditStore
 
     store = AuditStore(args.audits) if args.audits else AuditStore()
+    stopped = None
     try:
         r = apply_retention(store, args.older_than, args.archive, args.delete, args.dry_run)
+    except RetentionLogFailed as e:  # what was done before is logged, and said below
+        r, stopped = e.result, e
     except (ProtectionError, OSError) as e:
-        print(e, file=sys.stderr)
+        _say(e, err=True)
         return 1
     verb = "would be " if args.dry_run else ""
     done = r.deleted if args.delete else r.archived
     action = "deleted" if args.delete else f"archived to {args.archive}"
     for audit_id in done:
-        print(f"{audit_id}: {verb}{action}")
+        _say(f"{audit_id}: {verb}{action}")
     for audit_id in r.held:
-        print(f"{audit_id}: on legal hold, kept")
+        _say(f"{audit_id}: on legal hold, kept")
     for name, why in r.unreadable:
         _say(f"{name}: cannot be read, left as it is ({why})", err=True)
     for audit_id, why in r.refused:
         _say(f"{audit_id}: left as it is ({why})", err=True)
-    print(
+    _say(
         f"{len(done)} audit(s) {verb}{action}; {len(r.held)} on legal hold; {r.kept} newer "
         f"kept; {len(r.unreadable)} unreadable"
         + (" (dry run: nothing changed)" if args.dry_run else "")
     )
-    return 1 if r.unreadable or r.refused else 0
+    if stopped is not None:
+        _say(
+            f"Retention stopped: the retention log {stopped.filename} could not be written "
+            f"({stopped.strerror}); {stopped.audit_id} and the audits after it were left as "
+            "they are.",
+            err=True,
+        )
+    return 1 if r.unreadable or r.refused or stopped else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
