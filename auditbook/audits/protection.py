@@ -36,7 +36,7 @@ EXPORT_LOG = "exports-log.jsonl"
 # leaves no room for a child's name in the holds file.
 REFERENCE_RULE = "1 to 60 letters, digits, spaces or . _ / -, starting with a letter or digit"
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,59}")
-_PERIOD = re.compile(r"(\d{1,4})([ymd])")
+_PERIOD = re.compile(r"(\d+)([ymd])")
 MAX_PERIOD_DAYS = 1000 * 366
 
 
@@ -90,16 +90,22 @@ def _write_holds(store: AuditStore, data: dict) -> None:
         raise
 
 
-def set_hold(
-    store: AuditStore, audit_id: str, reference: str, user: str | None = None, now: Now = None
-) -> dict:
-    """Put an audit on legal hold (it is then never archived or deleted) and return the hold."""
-    check_id(audit_id)
+def check_reference(reference: object) -> str:
+    """The reference if it is a ticket or case-management reference, else ProtectionError."""
     if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
         raise ProtectionError(
             f"The hold reference must be a ticket or case-management reference: {REFERENCE_RULE}"
             " (not a name or a sentence)."
         )
+    return reference
+
+
+def set_hold(
+    store: AuditStore, audit_id: str, reference: str, user: str | None = None, now: Now = None
+) -> dict:
+    """Put an audit on legal hold (it is then never archived or deleted) and return the hold."""
+    check_id(audit_id)
+    check_reference(reference)
     if not store.path(audit_id).exists():
         raise ProtectionError(f"There is no saved audit called {audit_id} in {store.root}.")
     with _holds_locked(store):
@@ -126,14 +132,16 @@ def release_hold(store: AuditStore, audit_id: str) -> dict:
 def parse_period(text: str) -> timedelta:
     """ "6y", "18m" or "400d" as a time span (a year is 365 days, a month 30, erring long)."""
     m = _PERIOD.fullmatch(str(text).strip().lower())
-    if not m or int(m[1]) == 0:
+    said = repr(text if len(str(text)) <= 40 else f"{str(text)[:30]}…")
+    digits = m[1].lstrip("0") if m else ""
+    if not digits:
         raise ProtectionError(
-            f"{text!r} is not a retention period: write a number and y, m or d, e.g. 6y, 18m."
+            f"{said} is not a retention period: write a number and y, m or d, e.g. 6y, 18m."
         )
-    n, unit = int(m[1]), m[2]
+    n, unit = int(digits) if len(digits) <= 7 else MAX_PERIOD_DAYS + 1, m[2]
     days = n * {"y": 366, "m": 31, "d": 1}[unit]
     if days > MAX_PERIOD_DAYS:  # the calendar has no dates that far back to compare with
-        raise ProtectionError(f"{text!r} is longer than a retention period can be: at most 1000y.")
+        raise ProtectionError(f"{said} is longer than a retention period can be: at most 1000y.")
     return timedelta(days=days)
 
 
