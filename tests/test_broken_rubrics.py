@@ -66,5 +66,5 @@ def test_missing_file_is_reported(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 1
-    assert "does not exist" in result.stdout
+    assert result.returncode == 2  # a mistake in the command, named on one line
+    assert "argument paths" in result.stderr and "does not exist" in result.stderr

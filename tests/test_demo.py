@@ -238,7 +238,7 @@ def test_cli(tmp_path, capsys):
     assert code == 0 and "\n" not in line
     assert line.startswith(f"8 synthetic audits written to {out}: descriptor-matrix 8; draft ")
     assert len(list(out.glob("demo-*[0-9].json"))) == 8
-    assert main(["demo-data", "--n", "8", "--out", str(out)]) == 1
+    assert main(["demo-data", "--n", "8", "--out", str(out)]) == 2  # --out: not empty
     assert "already holds audits" in capsys.readouterr().err
 
 

@@ -326,7 +326,7 @@ def test_cli_exports_ids_and_files_and_reports_bad_ones(store, tmp_path, capsys)
     capsys.readouterr()
 
     (store.root / "broken-1.json").write_text("{not json", encoding="utf-8")
-    bad = ["export", "no-such-audit", "broken-1", one["id"], "../x", "--audits", str(store.root)]
+    bad = ["export", "no-such-audit", "broken-1", one["id"], "--audits", str(store.root)]
     assert main([*bad, "--format", "html", "--out", str(tmp_path / "more")]) == 1
     said = capsys.readouterr()
     assert "There is no saved audit called no-such-audit" in said.err

@@ -253,50 +253,131 @@ def test_periods_longer_than_the_calendar_are_refused(aud):
 
 # ------------------------------------------------------------------------- command line
 
+# Placeholders, filled in by `place`: {tmp} the test's folder, {file} a file, {audits} a folder
+# holding audit a1, {empty} an empty folder, {missing} nothing, {odd} a missing name that is not
+# UTF-8. hold and retention are given --audits {tmp} unless they name one.
 BAD_ARGUMENTS = [
     (["hold", "../demo-0001", "--reason", "X1"], "argument AUDIT_ID"),
     (["hold", "--release", "../../x"], "argument AUDIT_ID"),
+    (["hold", "a1", "--reason", "Jane Smith's mum said so"], "argument --reason"),
+    (["hold", "a1", "--reason", "X1\x1b[2J"], "argument --reason"),
+    (["hold", "a1"], "one of the arguments --reason --release --list is required"),
+    (["hold", "--reason", "X1"], "argument AUDIT_ID"),
+    (["hold", "a1", "--list"], "argument AUDIT_ID"),
+    (["hold", "a1", "--reason", "X1", "--release"], "argument --release"),
+    (["hold", "a1", "--reason", "X1", "--audits", "{missing}"], "argument --audits"),
+    (["hold", "--list", "--audits", "{file}"], "argument --audits"),
     (["retention", "--older-than", "2100y", "--delete"], "argument --older-than"),
-    (["retention", "--older-than", "9999y", "--archive", "a"], "argument --older-than"),
+    (["retention", "--older-than", "9999y", "--archive", "{tmp}/x"], "argument --older-than"),
+    (["retention", "--older-than", "9" * 5000 + "y", "--delete"], "argument --older-than"),
     (["retention", "--older-than", "soon", "--delete"], "argument --older-than"),
-    (["demo-data", "--end", "2026-13", "--out", "x"], "argument --end"),
-    (["demo-data", "--end", "2026-1", "--out", "x"], "argument --end"),
-    (["demo-data", "--n", "0", "--out", "x"], "argument --n"),
-    (["demo-data", "--months", "-2", "--out", "x"], "argument --months"),
-    (["export", "--format", "pdf"], "argument --format"),
+    (["retention", "--older-than", "6y", "--archive", "{file}"], "argument --archive"),
+    (["retention", "--older-than", "6y", "--archive", "{file}/x"], "argument --archive"),
+    (
+        ["retention", "--older-than", "6y", "--archive", "{audits}/.", "--audits", "{audits}"],
+        "argument --archive",
+    ),
+    (["retention", "--older-than", "6y", "--delete", "--audits", "{missing}"], "argument --audits"),
+    (["demo-data", "--out", "{file}"], "argument --out"),
+    (["demo-data", "--out", "{file}/x"], "argument --out"),
+    (["demo-data", "--out", "{audits}"], "argument --out"),
+    (["demo-data", "--end", "2026-13", "--out", "{tmp}/x"], "argument --end"),
+    (["demo-data", "--end", "2026-1", "--out", "{tmp}/x"], "argument --end"),
+    (["demo-data", "--end", "0001-01", "--out", "{tmp}/x"], "argument --end"),
+    (["demo-data", "--end", "9999-12", "--out", "{tmp}/x"], "argument --end"),
+    (["demo-data", "--end", "{odd}\x1b[2J", "--out", "{tmp}/x"], "argument --end"),
+    (["demo-data", "--n", "0", "--out", "{tmp}/x"], "argument --n"),
+    (["demo-data", "--n", "99999999999999999999", "--out", "{tmp}/x"], "argument --n"),
+    (["demo-data", "--n", "1e3", "--out", "{tmp}/x"], "argument --n"),
+    (["demo-data", "--months", "-2", "--out", "{tmp}/x"], "argument --months"),
+    (["demo-data", "--months", "999999999", "--out", "{tmp}/x"], "argument --months"),
+    (["demo-data", "--seed", "one", "--out", "{tmp}/x"], "argument --seed"),
+    (["demo-data", "--rubric", "../x", "--out", "{tmp}/x"], "argument --rubric"),
+    (["validate", "{missing}"], "argument paths"),
+    (["validate", "{odd}"], "argument paths"),
+    (["validate", "{empty}"], "argument paths"),
     (["schema", "--out", "/no/such/folder/schema.json"], "argument --out"),
+    (["schema", "--out", "{tmp}"], "argument --out"),
+    (["schema", "--out", "{file}/schema.json"], "argument --out"),
+    (["export", "--format", "pdf"], "argument --format"),
+    (["export", "a1", "--audits", "{file}"], "argument --audits"),
+    (["export", "a1", "--audits", "{missing}"], "argument --audits"),
+    (["export", "--format", "xlsx", "--audits", "{missing}", "--out", "{tmp}/x"], "--audits"),
+    (["export", "a1", "--audits", "{audits}", "--out", "{file}"], "argument --out"),
+    (["export", "a1", "--audits", "{audits}", "--out", "{file}/x"], "argument --out"),
+    (["export", "../a1", "--audits", "{audits}", "--out", "{tmp}/x"], "AUDIT_ID_OR_FILE"),
+    (["export", "{audits}/../../a1", "--audits", "{audits}"], "AUDIT_ID_OR_FILE"),
+    (["export", "{missing}.json", "--audits", "{audits}"], "AUDIT_ID_OR_FILE"),
+    (["export", "{empty}", "--audits", "{audits}"], "AUDIT_ID_OR_FILE"),
+    (["export", "a b", "--audits", "{audits}"], "AUDIT_ID_OR_FILE"),
+    (["export", "--format", "docx", "--audits", "{audits}"], "AUDIT_ID_OR_FILE"),
+    (["check", "../a1", "--audits", "{audits}"], "AUDIT_FILE_OR_ID"),
+    (["check", "{empty}"], "AUDIT_FILE_OR_ID"),
+    (["check", "{file}"], "AUDIT_FILE_OR_ID"),
+    (["check", "a1", "--audits", "{missing}"], "argument --audits"),
+    (["retention"], "the following arguments are required: --older-than"),
+    (["nothing-such"], "argument command"),
 ]
 
 
+def place(argv: list[str], tmp_path, library) -> list[str]:
+    """argv with its placeholders filled in (and the files they name made)."""
+    (tmp_path / "a-file.txt").write_text("not an audit\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir(exist_ok=True)
+    make(AuditStore(tmp_path / "audits"), library.rubrics["practice-learning-review"], "a1", NOW)
+    names = {
+        "{tmp}": tmp_path,
+        "{file}": tmp_path / "a-file.txt",
+        "{audits}": tmp_path / "audits",
+        "{empty}": tmp_path / "empty",
+        "{missing}": tmp_path / "missing",
+        "{odd}": tmp_path / os.fsdecode(b"caf\xe9"),
+    }
+    for key, path in names.items():
+        argv = [a.replace(key, str(path)) for a in argv]
+    if argv[0] in ("hold", "retention") and "--audits" not in argv:
+        argv += ["--audits", str(tmp_path)]
+    return argv
+
+
+def tree(folder) -> dict[str, bytes | None]:
+    return {str(p): None if p.is_dir() else p.read_bytes() for p in sorted(folder.rglob("*"))}
+
+
 @pytest.mark.parametrize(("argv", "named"), BAD_ARGUMENTS)
-def test_bad_arguments_are_one_line_naming_the_argument_exit_2(argv, named, tmp_path, capsys):
-    assert (
-        main([*argv, "--audits", str(tmp_path)] if argv[0] in ("hold", "retention") else argv) == 2
-    )
-    err = capsys.readouterr().err
+def test_bad_arguments_are_one_line_naming_the_argument_exit_2(
+    argv, named, tmp_path, library, capsys
+):
+    argv = place(argv, tmp_path, library)
+    before = tree(tmp_path)
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
     [line] = [x for x in err.splitlines() if not x.startswith(("usage:", " "))]
-    assert named in line and "Traceback" not in err
-    assert not (tmp_path / "x").exists()
+    assert named in line and "Traceback" not in err and out == ""
+    assert len(line) < 400 and "\x1b" not in line and "\udce9" not in line
+    assert tree(tmp_path) == before  # nothing made, moved or written
 
 
-def test_the_installed_command_shows_no_traceback(tmp_path):
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditbook",
-            "hold",
-            "--release",
-            "../../x",
-            "--audits",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def command(*argv: str, **kw) -> subprocess.CompletedProcess:
+    """`python -m auditbook ARGV` in a process of its own, this checkout's package imported."""
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    return subprocess.run(
+        [sys.executable, "-m", "auditbook", *argv], capture_output=True, env=env, timeout=120, **kw
     )
-    assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert "argument AUDIT_ID" in run.stderr
+
+
+def test_the_installed_command_shows_no_traceback(tmp_path, library):
+    for argv, named in [
+        (["hold", "--release", "../../x", "--audits", str(tmp_path)], "argument AUDIT_ID"),
+        (["demo-data", "--out", __file__], "argument --out"),
+        (["demo-data", "--n", "99999999999999999999", "--out", str(tmp_path)], "argument --n"),
+    ]:
+        run = command(*argv, text=True)
+        assert run.returncode == 2 and "Traceback" not in run.stderr
+        assert named in run.stderr
 
 
 def test_write_demo_refuses_month_13(tmp_path):
@@ -318,6 +399,36 @@ def test_check_escapes_control_characters_it_prints(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "has no evidence" in out and "\x1b" not in out and "\x07" not in out
     assert "a\\x1b]0;owned\\x07\\x1b[2Jb" in out
+
+
+def test_printed_text_is_escaped_in_a_pipe_too(tmp_path):
+    """Escaped whoever reads it: a file or pipe is often shown on a terminal later (`cat`)."""
+    from .test_checks import _missing, _put, clean_answers, rubric
+
+    odd = tmp_path / "a\x1b]0;owned\x07\x1b[2Jb"
+    r = rubric("practice-learning-review")
+    flawed = clean_answers(r)
+    _missing(flawed)
+    _put(AuditStore(odd), r, flawed, "flawed-1")
+    run = command("check", str(odd / "flawed-1.json"))  # stdout a pipe, not a terminal
+    assert run.returncode == 1 and b"has no evidence" in run.stdout
+    assert b"\x1b" not in run.stdout and b"\x07" not in run.stdout
+    assert b"a\\x1b]0;owned\\x07\\x1b[2Jb" in run.stdout
+
+
+def test_the_schema_is_printed_as_json_unescaped(capsys):
+    """The one machine-readable output: JSON escapes control characters itself."""
+    from auditbook.rubrics.schema import schema_json
+
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == schema_json()
+
+
+def test_demo_data_into_a_folder_name_that_is_not_utf8(tmp_path, capsys):
+    out = tmp_path / os.fsdecode(b"caf\xe9")
+    assert main(["demo-data", "--n", "2", "--out", str(out)]) == 0
+    assert len(AuditStore(out).files()) == 2
+    assert "caf\\xe9" in capsys.readouterr().out
 
 
 def test_printed_text_is_shown_not_acted_on():

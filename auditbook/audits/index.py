@@ -472,3 +472,30 @@ def _row(record: dict, stat: Stat, plan_: Plan | None) -> tuple[tuple, list[tupl
         plan_.chars.clear()
         actions = [(a[0], seq, a[4], a[5], *a[6:]) for seq, a in enumerate(acts)]
     return tuple(row.values()), actions
+
+
+def command(index: AuditIndex, action: str, library: Library) -> tuple[int, list[tuple]]:
+    """`auditbook index rebuild|check`: (exit code, lines to print as (text, to stderr))."""
+    try:
+        if action == "rebuild":
+            changes = index.rebuild(library)
+            out = [(f"{a}: cannot be read, listed as unreadable", True) for a in changes.unreadable]
+            out.append(
+                (
+                    f"Indexed {len(changes.read)} audit file(s) in {index.root}; "
+                    f"{len(changes.unreadable)} cannot be read.",
+                    False,
+                )
+            )
+            return (1 if changes.unreadable else 0), out
+        findings = index.check(library)
+    except (sqlite3.Error, OSError) as e:
+        return 1, [(f"The audit index in {index.root} cannot be used: {e}", True)]
+    out = [(f"{f.audit_id}: {f.problem}" if f.audit_id else f.problem, False) for f in findings]
+    if findings:
+        out.append(
+            (f"{len(findings)} difference(s); `auditbook index rebuild` builds it again.", False)
+        )
+        return 1, out
+    files = len(index._on_disk())
+    return 0, [(f"The index agrees with the {files} audit file(s) in {index.root}.", False)]
