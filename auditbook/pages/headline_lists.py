@@ -74,14 +74,16 @@ def list_rows(figure: str, raw: Frames, shared: Frames) -> pd.DataFrame:
     return rows.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
 
 
-def _cell(value) -> str:
+def _cell(value, short: bool) -> str:
+    cls = ' class="ab-nowrap"' if short else ""
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        return "<td>—</td>"
-    return f"<td>{escape(str(value))}</td>"
+        return f"<td{cls}>—</td>"
+    return f"<td{cls}>{escape(str(value))}</td>"
 
 
-def _date(value) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%d %b %Y").lstrip("0")
+def _date(value) -> str | None:
+    """ "4 Dec 2025", the day and month kept together when the column is narrow."""
+    return None if pd.isna(value) else pd.Timestamp(value).strftime("%d\u00a0%b %Y").lstrip("0")
 
 
 def _grade(labels: Mapping[str, str], value) -> str | None:
@@ -100,7 +102,7 @@ def list_html(
     first cell in each row links to the audit. Every piece of text is escaped."""
     kind = LISTS[figure]
     n = len(rows)
-    head = f'<h3 class="ab-list-title">{escape(kind.title)}: {n}</h3>'
+    head = f'<h3 class="ab-list-title" id="ab-list-title">{escape(kind.title)}: {n}</h3>'
     attrs = f'class="ab-list" data-list="{figure}" data-count="{n}" data-selection="{mark}"'
     if not n:
         none = f"No {kind.title[0].lower()}{kind.title[1:]} in the audits shown."
@@ -112,19 +114,23 @@ def list_html(
         if n > PAGE_SIZE
         else f"{n} in the audits shown, {kind.order}."
     )
-    columns = ["Case", "Template", "Team", "Auditor", "Month", "Status"]
+    # The columns, and whether each is short enough never to wrap (the others may).
+    columns = {"Case": True, "Template": False, "Team": True, "Auditor": True, "Month": True,
+               "Status": True}  # fmt: skip
     if figure == "overdue_actions":
-        columns += ["Action", "Owner", "Due"]
+        columns.update({"Action": False, "Owner": True, "Due": False})
     elif figure == "inadequate":
-        columns += ["Overall grade"]
+        columns.update({"Overall grade": True})
     elif figure == "escalated":
-        columns += ["Child safe", "Confirmed told"]
+        columns.update({"Child safe": True, "Confirmed told": True})
+    short = list(columns.values())[1:]
     body = []
     for r in shown.itertuples(index=False):
         case = r.case_id if isinstance(r.case_id, str) and r.case_id else r.audit_id
         href = escape(f"audit.ipynb?{audit_query(r.audit_id)}")
         link = (
-            f'<th scope="row"><a href="{href}"{SAME_TAB} data-audit="{escape(r.audit_id)}">'
+            f'<th scope="row" class="ab-nowrap"><a href="{href}"{SAME_TAB} '
+            f'data-audit="{escape(r.audit_id)}">'
             f"{escape(case)}</a></th>"
         )
         cells = [
@@ -141,12 +147,13 @@ def list_html(
         elif figure == "escalated":
             safe = {"yes": "Yes", "no": "No"}.get(r.child_safe, r.child_safe)
             cells += [safe, "Yes" if r.escalation_confirmed else "No"]
-        body.append(f"<tr>{link}{''.join(_cell(c) for c in cells)}</tr>")
+        row = "".join(_cell(c, nowrap) for c, nowrap in zip(cells, short, strict=True))
+        body.append(f"<tr>{link}{row}</tr>")
     th = "".join(f'<th scope="col">{c}</th>' for c in columns)
     table = (
-        f'<div class="ab-table-wrap"><table class="ab-table ab-list-table">'
-        f'<caption class="ab-visually-hidden">{escape(kind.title)}</caption>'
-        f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        '<div class="ab-table-wrap"><table class="ab-table ab-list-table" '
+        f'aria-labelledby="ab-list-title"><thead><tr>{th}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
     return f'<div {attrs}>{head}<p class="ab-muted">{escape(where)}</p>{table}</div>'
 

@@ -279,8 +279,14 @@ _PAGES = """
   outline: 3px solid transparent; }
 .ab-list-box { border-left: 5px solid #b1b4b6; padding: 0 0 0 15px; margin: 0 0 30px; }
 .ab-list-title { margin-top: 10px !important; }
-.ab-list-table { margin-bottom: 15px; }
-.ab-list-table th[scope="row"] { font-weight: 400; }
+.ab-table.ab-list-table { margin-bottom: 15px; font-size: 16px; }
+.ab-table.ab-list-table th, .ab-table.ab-list-table td { padding-right: 15px;
+  overflow-wrap: normal; }
+.ab-table.ab-list-table th[scope="row"] { font-weight: 400; }
+.ab-table.ab-list-table .ab-nowrap { white-space: nowrap; }
+@media (max-width: 900px) {
+  .ab-table.ab-list-table th, .ab-table.ab-list-table td { padding-right: 10px; }
+}
 /* While a filter change is worked out: the figures dimmed at once (so a part already new is
    never shown as current beside one still old), and brought back as a whole. */
 .ab-updating { font-weight: 700; }
