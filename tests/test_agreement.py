@@ -89,3 +89,25 @@ def test_unrated_pairs_are_left_out_and_bad_input_is_refused():
         weighted_kappa(["O"], ["O", "G"], levels)
     with pytest.raises(ValueError, match="weights"):
         weighted_kappa(["O"], ["O"], levels, weights="cubic")
+
+
+def test_the_table_counted_from_positions_is_the_table_counted_from_keys():
+    # summaries counts each group's table from the grades' positions on the scale (numpy)
+    # rather than from their keys (a loop): the same table, so the same figures.
+    import numpy as np
+
+    from auditbook.analytics import agreement as K
+
+    levels = ["outstanding", "good", "requires_improvement", "inadequate"]
+    rng = np.random.default_rng(7)
+    a = rng.integers(-1, 4, 500)  # -1: not graded
+    b = rng.integers(-1, 4, 500)
+    keys = lambda codes: [levels[c] if c >= 0 else None for c in codes]  # noqa: E731
+    by_keys = K._table(keys(a), keys(b), levels)
+    by_codes = K.table_of_codes(a, b, len(levels))
+    assert np.array_equal(by_keys, by_codes)
+    assert K.kappa_of(by_codes) == weighted_kappa(keys(a), keys(b), levels)
+    assert K.ac1_of(by_codes) == gwet_ac1(keys(a), keys(b), levels)
+    assert K.exact_of(by_codes) == exact_share(keys(a), keys(b), levels)
+    assert K.within_one_of(by_codes) == within_one_share(keys(a), keys(b), levels)
+    assert math.isnan(K.kappa_of(K.table_of_codes([], [], 4)))

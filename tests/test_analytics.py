@@ -284,13 +284,24 @@ def test_headline(frames):
         "graded": 3,
         "pct_good_or_better": 33.3,
         "pct_inadequate": 66.7,
+        "inadequate": 2,
         "small_sample": True,
         "moderated": 2,
         "moderation_exact_pct": 50.0,
         "overdue_actions": 1,
         "open_actions": 2,
         "escalated": 2,
+        "escalations_unconfirmed": 1,
     }
+    # Each count opens as the rows behind it.
+    for figure in S.HEADLINE_LISTS:
+        assert len(S.behind(frames, figure)) == got[figure], figure
+    assert list(S.behind(frames, "overdue_actions").columns) == list(frames.actions.columns)
+    assert set(S.behind(frames, "escalations_unconfirmed")["audit_id"]) < set(
+        S.behind(frames, "escalated")["audit_id"]
+    )
+    with pytest.raises(ValueError):
+        S.behind(frames, "audits")
 
 
 def test_empty_folder_and_progress_bar(tmp_path, library, folder, capsys):

@@ -50,7 +50,8 @@ def page(frames, library, folder) -> Dashboard:
 
 def cards(page: Dashboard) -> dict[str, str]:
     """The headline figures as the page shows them: data-figure → data-value."""
-    return dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', page.headline.value))
+    html = "".join(card.value for card in page.cards.values())
+    return dict(re.findall(r'data-figure="(\w+)" data-value="([^"]*)"', html))
 
 
 def shown(value) -> str:
@@ -106,18 +107,23 @@ def test_every_filter_together(page, frames):
 def test_csv_links_hold_the_filtered_rows(page, frames):
     page.team.value = "Team B"
     expected = frames.filter(team="Team B")
-    name, data = link(page.downloads.value, ".csv")
+    assert page.csv.value == ""  # made on request: megabytes at thousands of audits
+    page.csv_button.click()
+    name, data = link(page.csv.value, ".csv")
     assert name == "audits-team-b.csv"
     audits = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert list(audits["audit_id"]) == list(expected.audits["audit_id"])
     assert set(audits["team"]) == {"Team B"}
     assert list(audits.columns) == list(frames.audits.columns)
-    answers = pd.read_csv(io.BytesIO(link(page.downloads.value, "answers")[1]))
+    answers = pd.read_csv(io.BytesIO(link(page.csv.value, "answers")[1]))
     assert len(answers) == len(expected.answers)
-    actions = pd.read_csv(io.BytesIO(link(page.downloads.value, "actions")[1]))
+    actions = pd.read_csv(io.BytesIO(link(page.csv.value, "actions")[1]))
     assert len(actions) == len(expected.actions)
     # Links are files inside the page, never a server address.
-    assert 'href="http' not in page.downloads.value and 'href="/' not in page.downloads.value
+    assert 'href="http' not in page.csv.value and 'href="/' not in page.csv.value
+    # A changed filter takes the old links away: they would no longer match the page.
+    page.team.value = "Team C"
+    assert page.csv.value == ""
 
 
 def test_excel_workbook_of_the_filtered_audits(page, frames):
@@ -153,7 +159,7 @@ def test_a_filter_nothing_matches(page, frames):
     assert 'data-state="empty"' in page.message.value
     assert "From date is after the To date" in page.message.value
     assert page.body.layout.display == "none"
-    assert page.downloads.value == "" and page.excel_button.disabled
+    assert page.csv.value == "" and page.excel_button.disabled and page.csv_button.disabled
     assert cards(page)["audits"] == "0" and cards(page)["pct_good_or_better"] == ""
     page.end.value = None
     assert 'data-state="shown"' in page.message.value and page.body.layout.display == ""
@@ -161,12 +167,13 @@ def test_a_filter_nothing_matches(page, frames):
 
 
 def test_tables_and_charts_follow_the_filters(page):
-    assert "<svg" in page.grades.value and "<title>" in page.grades.value
-    assert 'id="ab-grades-by-section"' in page.grades.value
-    assert 'id="ab-moderation-by-section"' in page.moderation.value
-    assert 'id="ab-actions"' in page.actions.value and 'id="ab-escalations"' in page.actions.value
+    html = page.sections.value
+    assert "<svg" in html and "<title>" in html
+    assert 'id="ab-grades-by-section"' in html
+    assert 'id="ab-moderation-by-section"' in html
+    assert 'id="ab-actions"' in html and 'id="ab-escalations"' in html
     page.team.value = "Team E"
-    escalations = page.actions.value.split('id="ab-escalations"')[1].split("</table>")[0]
+    escalations = page.sections.value.split('id="ab-escalations"')[1].split("</table>")[0]
     assert "Team E" in escalations and "Team A" not in escalations
 
 
@@ -188,9 +195,7 @@ def test_user_text_cannot_inject_markup(tmp_path, library):
     (tmp_path / "bad<img src=x onerror=alert(2)>.json").write_text("{nope", encoding="utf-8")
     frames = load_audits(tmp_path, library=library, as_of=AS_OF, progress=False)
     page = Dashboard(frames)
-    html = "".join(
-        x.value for x in (page.headline, page.grades, page.moderation, page.actions, page.problems)
-    )
+    html = "".join(x.value for x in (*page.cards.values(), page.sections, page.problems))
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img" not in html and "onerror" in html  # shown as text
 

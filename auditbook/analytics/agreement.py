@@ -29,13 +29,27 @@ def pairs(a: Sequence, b: Sequence, categories: Sequence) -> int:
     return sum(1 for x, y in zip(a, b, strict=True) if x in cats and y in cats)
 
 
+def table_of_codes(a, b, k: int) -> np.ndarray:
+    """`_table` from level positions (0 to k - 1; below 0 for missing): the k × k table of
+    proportions, counted by numpy rather than a loop over the pairs."""
+    a, b = np.asarray(a, dtype="int64"), np.asarray(b, dtype="int64")
+    keep = (a >= 0) & (b >= 0) & (a < k) & (b < k)
+    counts = np.bincount(a[keep] * k + b[keep], minlength=k * k).reshape(k, k).astype(float)
+    n = counts.sum()
+    return counts / n if n else counts
+
+
 def weighted_kappa(
     a: Sequence, b: Sequence, categories: Sequence, weights: str | None = "quadratic"
 ) -> float:
     """Cohen's kappa (weights=None), or weighted by "linear" or "quadratic" distance between
     levels in the order of `categories`. NaN when there are no pairs or no chance variation."""
-    p = _table(a, b, categories)
-    k = len(categories)
+    return kappa_of(_table(a, b, categories), weights)
+
+
+def kappa_of(p: np.ndarray, weights: str | None = "quadratic") -> float:
+    """weighted_kappa from a table of proportions (`_table`, `table_of_codes`)."""
+    k = len(p)
     if not p.sum() or k < 2:
         return float("nan")
     i, j = np.indices((k, k))
@@ -56,8 +70,12 @@ def weighted_kappa(
 
 def gwet_ac1(a: Sequence, b: Sequence, categories: Sequence) -> float:
     """Gwet's first-order agreement coefficient (AC1) for two raters (Gwet 2008)."""
-    p = _table(a, b, categories)
-    k = len(categories)
+    return ac1_of(_table(a, b, categories))
+
+
+def ac1_of(p: np.ndarray) -> float:
+    """gwet_ac1 from a table of proportions."""
+    k = len(p)
     if not p.sum() or k < 2:
         return float("nan")
     observed = np.trace(p)
@@ -68,13 +86,21 @@ def gwet_ac1(a: Sequence, b: Sequence, categories: Sequence) -> float:
 
 def exact_share(a: Sequence, b: Sequence, categories: Sequence) -> float:
     """Share of pairs on the same level."""
-    p = _table(a, b, categories)
+    return exact_of(_table(a, b, categories))
+
+
+def exact_of(p: np.ndarray) -> float:
+    """exact_share from a table of proportions."""
     return float(np.trace(p)) if p.sum() else float("nan")
 
 
 def within_one_share(a: Sequence, b: Sequence, categories: Sequence) -> float:
     """Share of pairs no more than one level apart."""
-    p = _table(a, b, categories)
+    return within_one_of(_table(a, b, categories))
+
+
+def within_one_of(p: np.ndarray) -> float:
+    """within_one_share from a table of proportions."""
     if not p.sum():
         return float("nan")
     i, j = np.indices(p.shape)

@@ -42,8 +42,11 @@ def _graded(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame[keep]
 
 
-def _groups(frame: pd.DataFrame, keys: list[str], fn) -> pd.DataFrame:
-    """fn(sub-frame) -> dict for each group (one group, all rows, when there are no keys)."""
+def _groups(frame: pd.DataFrame, keys: list[str], fn, columns=None) -> pd.DataFrame:
+    """fn(sub-frame) -> dict for each group (one group, all rows, when there are no keys).
+    `columns`: the only columns fn reads (each group's sub-frame then copies no others)."""
+    if columns is not None:
+        frame = frame[list(dict.fromkeys([*keys, *columns]))]
     if not keys:
         return pd.DataFrame([fn(frame)])
     rows = []
@@ -99,7 +102,7 @@ def grade_rates(
             "pct_inadequate": pct(i, n),
         }
 
-    out = _groups(_graded(frame, column), _by(by), rates)
+    out = _groups(_graded(frame, column), _by(by), rates, [column])
     return _flags(out, small_n, target_good, target_inadequate)
 
 
@@ -145,19 +148,34 @@ def moderation_agreement(
     """How far moderators agree with auditors: exact and within-one-level %, quadratic-weighted
     Cohen's kappa and Gwet's AC1, over pairs where both graded."""
     levels = list(frame[auditor].cat.categories)
+    pairs = _on_levels(_pairs(frame, auditor, moderator), levels, auditor, moderator)
 
     def agree(sub: pd.DataFrame) -> dict:
-        a, b = sub[auditor].astype(object).tolist(), sub[moderator].astype(object).tolist()
+        # Positions on the scale, counted into one table; as the K functions over level keys.
+        a, b = sub[auditor].cat.codes.to_numpy(), sub[moderator].cat.codes.to_numpy()
+        p = K.table_of_codes(a, b, len(levels))
         return {
             "n": len(a),
-            "exact_pct": _as_pct(K.exact_share(a, b, levels)),
-            "within_one_pct": _as_pct(K.within_one_share(a, b, levels)),
-            "kappa": round(K.weighted_kappa(a, b, levels), 3),
-            "ac1": round(K.gwet_ac1(a, b, levels), 3),
+            "exact_pct": _as_pct(K.exact_of(p)),
+            "within_one_pct": _as_pct(K.within_one_of(p)),
+            "kappa": round(K.kappa_of(p), 3),
+            "ac1": round(K.ac1_of(p), 3),
         }
 
-    out = _groups(_pairs(frame, auditor, moderator), _by(by), agree)
+    out = _groups(pairs, _by(by), agree, [auditor, moderator])
     return out.astype({"n": "int64"})
+
+
+def _on_levels(frame: pd.DataFrame, levels: list, *columns: str) -> pd.DataFrame:
+    """The frame with each of `columns` a categorical on `levels` (a level outside them is
+    missing), so that their codes are positions on the one scale."""
+    wrong = [c for c in columns if list(frame[c].cat.categories) != levels]
+    if not wrong:
+        return frame
+    frame = frame.copy()
+    for c in wrong:
+        frame[c] = pd.Categorical(frame[c].astype(object), categories=levels, ordered=True)
+    return frame
 
 
 def _as_pct(share: float) -> float:
@@ -178,7 +196,7 @@ def grade_changes(
             "lowered": int((b > a).sum()),
         }
 
-    out = _groups(_pairs(frame, auditor, moderator), _by(by), changes)
+    out = _groups(_pairs(frame, auditor, moderator), _by(by), changes, [auditor, moderator])
     return out.astype({k: "int64" for k in ("n", "raised", "same", "lowered")})
 
 
@@ -209,7 +227,7 @@ def action_summary(actions: pd.DataFrame, by=("team", "owner")) -> pd.DataFrame:
             "pct_on_time": pct(on_time, done),
         }
 
-    out = _groups(actions, _by(by), count)
+    out = _groups(actions, _by(by), count, ["status", "on_time", "overdue"])
     ints = ("actions", "open", "overdue", "completed", "completed_on_time")
     return out.astype(dict.fromkeys(ints, "int64"))
 
@@ -230,7 +248,7 @@ def escalation_summary(audits: pd.DataFrame, by=None) -> pd.DataFrame:
             "pct_followed_up": pct(confirmed, escalated),
         }
 
-    out = _groups(audits, _by(by), count)
+    out = _groups(audits, _by(by), count, ["escalated", "escalation_confirmed", "child_safe"])
     ints = ("audits", "escalated", "not_safe", "followed_up")
     return out.astype(dict.fromkeys(ints, "int64"))
 
@@ -267,8 +285,40 @@ def completion(
     )
 
 
+HEADLINE_LISTS = ("overdue_actions", "escalated", "escalations_unconfirmed", "inadequate")
+
+
+def behind(frames, figure: str) -> pd.DataFrame:
+    """The rows a headline figure counts, so that it can be opened: for "overdue_actions" the
+    overdue rows of `frames.actions`; for "escalated", "escalations_unconfirmed" (escalated,
+    with no confirmation that the people the template names were told) and "inadequate"
+    (completed, with an overall grade in `frames.inadequate`) the rows of `frames.audits`.
+    len() of each is the figure `headline` gives."""
+    if figure not in HEADLINE_LISTS:
+        raise ValueError(f"figure must be one of {HEADLINE_LISTS}, not {figure!r}")
+    rows = frames.actions if figure == "overdue_actions" else frames.audits
+    return rows[_mask(frames, figure)]
+
+
+def _mask(frames, figure: str) -> pd.Series:
+    a = frames.audits
+    if figure == "overdue_actions":
+        return frames.actions["overdue"].astype(bool)
+    if figure == "escalated":
+        return a["escalated"].astype(bool)
+    if figure == "escalations_unconfirmed":
+        return a["escalated"].astype(bool) & ~a["escalation_confirmed"].astype(bool)
+    done = a["status"].astype(object).isin(DONE)
+    return (
+        done
+        & a["overall_grade"].notna()
+        & a["overall_grade"].astype(object).isin(frames.inadequate)
+    )
+
+
 def headline(frames, small_n: int = SMALL_N) -> dict:
-    """The dashboard's headline figures for a set of frames (auditbook.analytics.Frames)."""
+    """The dashboard's headline figures for a set of frames (auditbook.analytics.Frames);
+    `behind` gives the rows behind each count of HEADLINE_LISTS."""
     done = frames.audits[frames.audits["status"].astype(object).isin(DONE)]
     rates = grade_rates(done, good=frames.good, inadequate=frames.inadequate, small_n=small_n)
     overall = moderation_agreement(
@@ -280,10 +330,12 @@ def headline(frames, small_n: int = SMALL_N) -> dict:
         "graded": int(rates["n"].iloc[0]),
         "pct_good_or_better": float(rates["pct_good_or_better"].iloc[0]),
         "pct_inadequate": float(rates["pct_inadequate"].iloc[0]),
+        "inadequate": int(_mask(frames, "inadequate").sum()),
         "small_sample": bool(rates["small_sample"].iloc[0]),
         "moderated": int(overall["n"].iloc[0]),
         "moderation_exact_pct": float(overall["exact_pct"].iloc[0]),
-        "overdue_actions": int(frames.actions["overdue"].sum()),
+        "overdue_actions": int(_mask(frames, "overdue_actions").sum()),
         "open_actions": int((frames.actions["status"] == "open").sum()),
-        "escalated": int(frames.audits["escalated"].sum()),
+        "escalated": int(_mask(frames, "escalated").sum()),
+        "escalations_unconfirmed": int(_mask(frames, "escalations_unconfirmed").sum()),
     }

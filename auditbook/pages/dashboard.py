@@ -1,35 +1,42 @@
 """The QA dashboard: saved audits filtered by template, team, dates and status, as headline
-figures, charts, tables and downloads. The figures come from auditbook.analytics.summaries;
-this module only arranges them on a page and keeps them in step with the filters.
+figures (each opening the list of audits behind it), charts, tables and downloads. The figures
+come from auditbook.analytics.summaries; what one choice of filters shows is made by
+auditbook.pages.dashboard_view and the lists by auditbook.pages.headline_lists. This module
+keeps them in step with the filters.
 
-Grade figures count completed audits (submitted or moderated), as `summaries.headline` does.
-When the filtered audits come from more than one template their grades are put on the shared
-scale (`analytics.on_shared_scale`). Moderation agreement is always measured on each
-template's own levels: folding Inadequate Critical into Inadequate would count a moderator's
-change between the two as agreement.
+A filter change works out only what is new: the view of each choice of filters is kept
+(CACHE_SIZE of them), so going back to one costs nothing; the frames on the shared scale are
+made once per set of templates, not again for every change; each chart is drawn once. While a
+view is made the page says "Updating the figures…" and dims the figures (aria-busy, by the
+page script auditbook.web.scripts.BUSY), and the new view is swapped in all at once: every
+piece is made first, then put on the page, and the line saying which audits are shown comes
+last, so no figure of one choice is ever shown as current beside another's.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date, datetime
 from html import escape
 
 import ipywidgets as w
 import pandas as pd
-from IPython.display import display
+from IPython.display import Javascript, display
 
-from ..analytics import charts as C
 from ..analytics import summaries as S
 from ..analytics.frames import Frames, load_audits, on_shared_scale
 from ..audits.store import AuditStore
 from ..documents import workbook as T
 from ..forms.questions import style_for
 from ..rubrics.library import load_library
-from ..web.parts import SMALL, XLSX, download_link, figure_card, number_text, table_html
+from ..web.parts import XLSX, download_link, table_html
+from ..web.scripts import BUSY
 from ..web.style import CSS
 from .common import page_header, wait_for_visitor
+from .dashboard_view import CARDS, FOLLOW_UP, QUALITY, Settings, View, build_view, selection_mark
+from .headline_lists import LISTS, HeadlineLists, list_rows
 
 ALL = ""  # the "All templates" / "All teams" / "All statuses" choice
 STATUS_CHOICES = {
@@ -40,6 +47,13 @@ STATUS_CHOICES = {
     "Moderated": "moderated",
 }
 DEFAULT_TARGETS = {"good_or_better": 80.0, "inadequate": 5.0}  # % of completed audits
+CACHE_SIZE = 16  # views kept: each is HTML text, tens of kB
+UPDATING = '<p class="ab-updating" role="status" data-state="updating">Updating the figures…</p>'
+FILES_NOTE = (
+    '<p class="ab-muted">The files hold the audits shown, with each template\'s own grades. '
+    "The Excel workbook and the CSV files contain personal data about children: QA team only, "
+    "kept on the council's systems. For anyone else, prepare the pseudonymised workbook.</p>"
+)
 
 
 # ------------------------------------------------------------------------------ the page
@@ -62,6 +76,12 @@ class Dashboard:
         self.targets = dict(DEFAULT_TARGETS if targets is None else targets)
         self.source = source
         a = frames.audits
+        self.settings = Settings(self.titles, self.targets, expected_per_month, len(a))
+        self.views: OrderedDict[tuple, View] = OrderedDict()
+        self._bases: dict[frozenset, Frames] = {}  # on the shared scale, by set of templates
+        self._worked: tuple | None = None  # (key, raw, shared): the last frames filtered
+        self.view: View | None = None
+        self.figures: dict = {}
         rubrics = sorted(set(a["rubric_id"].dropna()), key=lambda r: self.titles.get(r, r))
         teams = sorted(set(a["team"].dropna()))
         wide = w.Layout(width="auto")
@@ -90,9 +110,17 @@ class Dashboard:
             layout=w.Layout(flex_flow="row wrap", width="100%"),
         )
         self.filters.add_class("ab-filters")
+        self.filters.add_class("ab-dash-filters")  # benchmarks/scale.py finds them so
         self.message = w.HTML()
-        self.headline = w.HTML()
-        self.downloads = w.HTML()
+        self.lists = HeadlineLists(
+            self._list_rows, self.titles, frames.labels, lambda: selection_mark(self.view.key)
+        )
+        self.cards = {key: w.HTML() for key in CARDS}
+        self.headline = w.VBox(
+            [self._card_row(QUALITY), self._card_row(FOLLOW_UP), self.lists.widget]
+        )
+        self.headline.add_class("ab-headline")
+        self.downloads = w.HTML(FILES_NOTE)
         self.excel_button = w.Button(
             description="Prepare Excel workbook",
             icon="file-excel-o",
@@ -111,24 +139,27 @@ class Dashboard:
         )
         self.pseudo_button.on_click(lambda _: self.prepare_pseudonymised())
         self.pseudo = w.HTML()
-        self.grades = w.HTML()
-        self.moderation = w.HTML()
-        self.actions = w.HTML()
-        self.problems = w.HTML(self._problems_html())
+        self.csv_button = w.Button(
+            description="Prepare CSV files",
+            icon="file-text-o",
+            layout=w.Layout(width="auto"),
+            tooltip="QA team only: the audits, graded answers and actions shown, as CSV files",
+        )
+        self.csv_button.on_click(lambda _: self.prepare_csv())
+        self.csv = w.HTML()
+        self.sections = w.HTML()
+        row = w.Layout(align_items="center", flex_flow="row wrap")
         self.body = w.VBox(
             [
                 w.HTML("<h2>Download the audits shown</h2>"),
                 self.downloads,
-                w.HBox([self.pseudo_button, self.pseudo], layout=w.Layout(align_items="center")),
-                w.HBox([self.excel_button, self.excel], layout=w.Layout(align_items="center")),
-                self.grades,
-                self.moderation,
-                self.actions,
+                w.HBox([self.pseudo_button, self.pseudo], layout=row),
+                w.HBox([self.excel_button, self.excel], layout=row),
+                w.HBox([self.csv_button, self.csv], layout=row),
+                self.sections,
             ]
         )
-        self.figures: dict = {}
-        self.current: Frames = frames
-        self.shown: Frames = frames
+        self.problems = w.HTML(self._problems_html())
         for control in (self.rubric, self.team, self.start, self.end, self.status):
             control.observe(self.refresh, names="value")
         if a.empty:
@@ -153,305 +184,123 @@ class Dashboard:
             self.refresh()
         self.widget.add_class("ab-dashboard")
 
+    def _card_row(self, keys: tuple[str, ...]) -> w.Box:
+        under = {kind.card: figure for figure, kind in LISTS.items()}
+        boxes = []
+        for key in keys:
+            parts = [self.cards[key]]
+            if key in under:
+                parts.append(self.lists.buttons[under[key]])
+            box = w.VBox(parts)
+            box.add_class("ab-card")
+            box.add_class(f"ab-card-{key}")
+            boxes.append(box)
+        row = w.Box(boxes)
+        row.add_class("ab-figures")
+        return row
+
     # -------------------------------------------------------------------- filtering
 
-    def selection(self) -> dict:
-        """The filters as `Frames.filter` arguments."""
+    def key(self) -> tuple:
+        """The choice of filters, as the key its view is kept under."""
+        return (self.rubric.value, self.team.value, self.start.value, self.end.value,
+                self.status.value)  # fmt: skip
+
+    def selection(self, key: tuple | None = None) -> dict:
+        """The filters (or those of `key`) as `Frames.filter` arguments."""
+        rubric, team, start, end, status = key or self.key()
         return {
-            "rubric": self.rubric.value or None,
-            "team": self.team.value or None,
-            "start": self.start.value,
-            "end": self.end.value,
-            "status": STATUS_CHOICES[self.status.value],
+            "rubric": rubric or None,
+            "team": team or None,
+            "start": start,
+            "end": end,
+            "status": STATUS_CHOICES[status],
         }
 
+    def frames_for(self, key: tuple) -> tuple[Frames, Frames]:
+        """The audits a choice of filters picks: as they are, and on the shared scale when
+        they come from several templates. The unfiltered frames are never made again: the
+        shared scale of each set of templates is worked out once, then filtered."""
+        if self._worked is not None and self._worked[0] == key:
+            return self._worked[1], self._worked[2]
+        sel = self.selection(key)
+        everything = all(v is None for v in sel.values())
+        raw = self.frames if everything else self.frames.filter(**sel)
+        used = frozenset(raw.audits["rubric_id"].dropna())
+        shared = raw
+        if len(used) > 1:
+            base = self._bases.get(used)
+            if base is None:
+                whole = used == frozenset(self.frames.audits["rubric_id"].dropna())
+                base = on_shared_scale(self.frames if whole else self.frames.filter(rubric=used))
+                self._bases[used] = base
+            shared = base if everything else base.filter(**sel)
+        self._worked = (key, raw, shared)
+        return raw, shared
+
+    @property
+    def current(self) -> Frames:
+        """The audits shown, as they are (each template's own grades)."""
+        return self.frames_for(self.view.key)[0]
+
+    @property
+    def shown(self) -> Frames:
+        """The audits shown, on the shared scale when they come from several templates."""
+        return self.frames_for(self.view.key)[1]
+
+    def _view(self, key: tuple) -> View:
+        view = self.views.get(key)
+        if view is not None:
+            self.views.move_to_end(key)
+            return view
+        raw, shared = self.frames_for(key)
+        start, end = key[2], key[3]
+        why = " (the From date is after the To date)" if start and end and start > end else ""
+        view = build_view(key, raw, shared, self.settings, why)
+        self.views[key] = view
+        while len(self.views) > CACHE_SIZE:
+            self.views.popitem(last=False)
+        return view
+
+    def _list_rows(self, figure: str) -> pd.DataFrame:
+        view = self.view
+        if figure not in view.lists:
+            view.lists[figure] = list_rows(figure, *self.frames_for(view.key))
+        return view.lists[figure]
+
     def refresh(self, _=None) -> None:
-        """Recompute everything on the page for the filters as they are now.
+        """Show the view of the filters as they are now: made (or found), then swapped in."""
+        self.busy(True)
+        try:
+            view = self._view(self.key())
+            self.view = view
+            listed = self.lists.prepare()
+            self._swap(view, listed)
+        finally:
+            self.busy(False)
 
-        The download links change first, so no link to the previous selection outlives it,
-        and the status line last: when it says what is shown, everything shows it.
-        """
-        raw = self.frames.filter(**self.selection())
-        shared = on_shared_scale(raw) if raw.audits["rubric_id"].nunique() > 1 else raw
-        self.current, self.shown = raw, shared
-        self.excel.value = ""
-        self.pseudo.value = ""
-        self.excel_button.disabled = raw.audits.empty
-        self.pseudo_button.disabled = raw.audits.empty
-        self.downloads.value = "" if raw.audits.empty else self._downloads_html(raw)
-        self.figures = self._figures(raw, shared)
-        self.headline.value = self._headline_html(self.figures)
-        total, n = len(self.frames.audits), len(raw.audits)
-        if raw.audits.empty:
-            start, end = self.start.value, self.end.value
-            why = " (the From date is after the To date)" if start and end and start > end else ""
-            self.body.layout.display = "none"
-            self.message.value = (
-                f'<p class="ab-muted" role="status" data-state="empty">No audits match these '
-                f"filters{why}. Choose another team, template, status or dates.</p>"
-            )
-            return
-        self.grades.value = self._grades_html(shared)
-        self.moderation.value = self._moderation_html(raw)
-        self.actions.value = self._actions_html(raw)
-        self.body.layout.display = ""
-        folded = shared.scale != raw.scale
-        self.message.value = (
-            f'<p role="status" data-state="shown">Showing {n} of {total} audits'
-            + (
-                " from several templates: grades are shown on the levels their scales share "
-                "(Inadequate Critical counts as Inadequate)"
-                if folded
-                else ""
-            )
-            + ".</p>"
-        )
-
-    def _figures(self, raw: Frames, shared: Frames) -> dict:
-        figures = S.headline(shared)
-        figures.update({k: v for k, v in S.headline(raw).items() if k.startswith("moderat")})
-        agreement = S.moderation_agreement(
-            raw.audits, auditor="overall_grade", moderator="moderated_overall_grade"
-        )
-        figures["moderation_kappa"] = float(agreement["kappa"].iloc[0])
-        figures["moderation_ac1"] = float(agreement["ac1"].iloc[0])
-        return figures
-
-    # -------------------------------------------------------------------- sections
-
-    def _headline_html(self, f: dict) -> str:
-        small = f" {SMALL}" if f["small_sample"] and f["graded"] else ""
-        good_t, bad_t = self.targets.get("good_or_better"), self.targets.get("inadequate")
-        cards = [
-            figure_card(
-                "audits", str(f["audits"]), "audits", f"{f['completed']} completed", f["audits"]
-            ),
-            figure_card(
-                "pct_good_or_better",
-                number_text(f["pct_good_or_better"], suffix="%"),
-                "good or better",
-                f"of {f['graded']} graded{small}"
-                + (f" · target {good_t:g}%" if good_t is not None else ""),
-                f["pct_good_or_better"],
-                n=f["graded"],
-                small_sample=str(f["small_sample"]).lower(),
-            ),
-            figure_card(
-                "pct_inadequate",
-                number_text(f["pct_inadequate"], suffix="%"),
-                "inadequate",
-                f"of {f['graded']} graded{small}"
-                + (f" · target at most {bad_t:g}%" if bad_t is not None else ""),
-                f["pct_inadequate"],
-                n=f["graded"],
-            ),
-            figure_card(
-                "moderation_exact_pct",
-                number_text(f["moderation_exact_pct"], suffix="%"),
-                "moderator agreed (overall grade)",
-                f"κ {number_text(f['moderation_kappa'], 2)}"
-                f" · AC1 {number_text(f['moderation_ac1'], 2)}"
-                f" · n={f['moderated']}",
-                f["moderation_exact_pct"],
-                n=f["moderated"],
-                kappa=number_text(f["moderation_kappa"], 3),
-                ac1=number_text(f["moderation_ac1"], 3),
-            ),
-            figure_card(
-                "overdue_actions",
-                str(f["overdue_actions"]),
-                "overdue actions",
-                f"of {f['open_actions']} open",
-                f["overdue_actions"],
-            ),
-            figure_card(
-                "escalated",
-                str(f["escalated"]),
-                "escalated",
-                "child not safe or Inadequate",
-                f["escalated"],
-            ),  # fmt: skip
-        ]
-        group = '<div class="ab-figures" role="group" aria-label="Headline figures">'
-        return f"{group}{''.join(cards)}</div>"
-
-    def _label(self, key) -> str:
-        return self.frames.labels.get(key, str(key))
-
-    def _grades_html(self, f: Frames) -> str:
-        done = f.audits[f.audits["status"].astype(object).isin(S.DONE)]
-        answers = f.answers[f.answers["status"].astype(object).isin(S.DONE)]
-        kw = {"colours": f.colours, "labels": f.labels, "column": "overall_grade"}
-        parts = ["<h2>Overall grades</h2>"]
-        if done["overall_grade"].notna().any():
-            by_team = S.grade_distribution(done, by="team", column="overall_grade")
-            by_month = S.grade_distribution(done, by="month", column="overall_grade")
-            trend = S.monthly_trend(done, good=f.good, inadequate=f.inadequate)
-            parts += [
-                _chart(C.grade_bars(by_team, "team", title="Overall grades by team", **kw)),
-                self._rates_table(done, f),
-                _chart(
-                    C.trend_line(
-                        trend,
-                        target_good=self.targets.get("good_or_better"),
-                        target_inadequate=self.targets.get("inadequate"),
-                    )
-                ),
-                _chart(
-                    C.grade_bars(
-                        by_month, "month", title="Overall grades by month", axis_label="Month", **kw
-                    )
-                ),
-            ]
+    def busy(self, on: bool) -> None:
+        """Say the figures are being updated (and dim them), or stop saying so."""
+        if on:
+            self.message.value = UPDATING
+            self.widget.add_class("ab-busy")
         else:
-            parts.append('<p class="ab-muted">No completed audits with an overall grade.</p>')
-        parts.append("<h2>Grades by section</h2>")
-        parts.append(self._sections_table(answers, f))
-        return "".join(parts)
+            self.widget.remove_class("ab-busy")
 
-    def _rates_table(self, done: pd.DataFrame, f: Frames) -> str:
-        rates = S.grade_rates(
-            done,
-            by="team",
-            good=f.good,
-            inadequate=f.inadequate,
-            target_good=self.targets.get("good_or_better"),
-            target_inadequate=self.targets.get("inadequate"),
-        )
-        rates["small_sample"] = rates["small_sample"].map({True: "yes", False: ""})
-        table = rates[["team", "n", "pct_good_or_better", "pct_inadequate", "small_sample"]]
-        table.columns = ["Team", "Graded", "% good or better", "% inadequate", "Small sample"]
-        return table_html(table, "Overall grades by team", table_id="ab-rates-by-team")
-
-    def _keys(self, frame: pd.DataFrame) -> list[str]:
-        return ["rubric_id", "section"] if frame["rubric_id"].nunique() > 1 else ["section"]
-
-    def _sections_table(self, answers: pd.DataFrame, f: Frames) -> str:
-        keys = self._keys(answers)
-        dist = S.grade_distribution(answers, by=keys, column="grade")
-        if dist.empty:
-            return '<p class="ab-muted">No graded sections in these audits.</p>'
-        table = dist.pivot_table(index=keys, columns="grade", values="n", observed=False)
-        order = list(dict.fromkeys(map(tuple, answers[keys].itertuples(index=False))))
-        table = table.reindex([o if len(keys) > 1 else o[0] for o in order]).dropna(how="all")
-        total = table.sum(axis=1)
-        pcts = table.div(total, axis=0).mul(100).round(1)
-        pcts.columns = [f"% {self._label(k)}" for k in table.columns]
-        out = pcts.assign(Graded=total.astype("int64")).reset_index()
-        out = out[[*keys, "Graded", *pcts.columns]]
-        return table_html(
-            self._named(out), "Share of each grade, by section", table_id="ab-grades-by-section"
-        )
-
-    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        if "rubric_id" in frame:
-            frame["rubric_id"] = frame["rubric_id"].map(lambda r: self.titles.get(r, r))
-        return frame.rename(
-            columns={
-                "rubric_id": "Template",
-                "section": "Section",
-                "team": "Team",
-                "owner": "Owner",
-                "month": "Month",
-            }  # fmt: skip
-        )
-
-    def _moderation_html(self, raw: Frames) -> str:
-        answers = raw.answers
-        parts = ["<h2>Moderation</h2>"]
-        matrix = S.agreement_matrix(answers)
-        if matrix.to_numpy().sum():
-            used = [k for k in matrix.index if matrix.loc[k].sum() or matrix[k].sum()]
-            parts.append(
-                _chart(
-                    C.agreement_heatmap(
-                        matrix.loc[used, used],
-                        labels=raw.labels,
-                        title="Grades of areas: auditor's against moderator's",
-                    )
-                )
-            )
-        keys = self._keys(answers)
-        agree = S.moderation_agreement(answers, by=keys)
-        changes = S.grade_changes(answers, by=keys)
-        if agree.empty:
-            parts.append('<p class="ab-muted">No moderated grades in these audits.</p>')
-            return "".join(parts)
-        table = agree.merge(changes.drop(columns="n"), on=keys, how="left")
-        table = self._named(table).rename(
-            columns={
-                "n": "Moderated",
-                "exact_pct": "% agreed",
-                "within_one_pct": "% within one",
-                "kappa": "Kappa",
-                "ac1": "AC1",
-                "raised": "Raised",
-                "same": "Same",
-                "lowered": "Lowered",
-            }  # fmt: skip
-        )
-        three = {"Kappa": lambda v: number_text(v, 3), "AC1": lambda v: number_text(v, 3)}
-        parts.append(
-            table_html(
-                table,
-                "Moderation by section: agreement and the moderators' changes",
-                formats=three,
-                table_id="ab-moderation-by-section",
-            )
-        )
-        return "".join(parts)
-
-    def _actions_html(self, raw: Frames) -> str:
-        parts = ["<h2>Actions</h2>"]
-        actions = S.action_summary(raw.actions, by=["team", "owner"])
-        actions = actions.rename(
-            columns={
-                "actions": "Actions",
-                "open": "Open",
-                "overdue": "Overdue",
-                "completed": "Completed",
-                "completed_on_time": "On time",
-                "pct_on_time": "% on time",
-            }  # fmt: skip
-        )
-        parts.append(
-            table_html(
-                self._named(actions),
-                "Actions open and overdue, by team and owner",
-                empty="No actions in these audits.",
-                table_id="ab-actions",
-            )
-        )
-        parts.append("<h2>Escalations</h2>")
-        esc = S.escalation_summary(raw.audits, by="team").rename(
-            columns={
-                "audits": "Audits",
-                "escalated": "Escalated",
-                "pct_escalated": "% escalated",
-                "not_safe": "Child not safe",
-                "followed_up": "Confirmed told",
-                "pct_followed_up": "% confirmed",
-            }  # fmt: skip
-        )
-        parts.append(table_html(self._named(esc), "Escalations by team", table_id="ab-escalations"))
-        parts.append("<h2>Completed audits by month</h2>")
-        if self.expected is None:
-            done = S.completion(raw.audits, 0)[["month", "completed"]]
-            caption = "Audits completed (submitted or moderated) each month"
-        else:
-            done = S.completion(raw.audits, self.expected)
-            caption = "Audits completed each month against the number expected"
-        done = done.rename(
-            columns={
-                "completed": "Completed",
-                "expected": "Expected",
-                "pct_of_expected": "% of expected",
-                "shortfall": "Shortfall",
-            }  # fmt: skip
-        )
-        parts.append(table_html(self._named(done), caption, table_id="ab-completion"))
-        return "".join(parts)
+    def _swap(self, view: View, listed: dict) -> None:
+        """Put a view on the page: the downloads of the last view go first, so no link to it
+        outlives it, and the line saying what is shown last."""
+        for out in (self.excel, self.pseudo, self.csv):
+            out.value = ""
+        for button in (self.excel_button, self.pseudo_button, self.csv_button):
+            button.disabled = view.empty
+        for key, card in self.cards.items():
+            card.value = view.cards[key]
+        self.lists.apply(listed)
+        self.sections.value = view.sections
+        self.body.layout.display = "none" if view.empty else ""
+        self.figures = view.figures
+        self.message.value = view.message
 
     def _problems_html(self) -> str:
         p = self.frames.problems
@@ -479,8 +328,12 @@ class Dashboard:
         slug = "-".join(re.sub(r"[^a-z0-9]+", "-", str(b).lower()).strip("-") for b in bits if b)
         return "audits" + (f"-{slug}" if slug else "")
 
-    def _downloads_html(self, raw: Frames) -> str:
-        stem = self._stem()
+    def prepare_csv(self) -> None:
+        """The audits, graded answers and actions shown as CSV files, offered as links (made
+        on request: at thousands of audits they are megabytes, too much to make and send on
+        every filter change)."""
+        self.csv_button.disabled = True
+        raw, stem = self.current, self._stem()
         links = [
             download_link(T.csv_bytes(raw.audits), f"{stem}.csv", "text/csv", "Audits (CSV)"),
             download_link(
@@ -490,12 +343,9 @@ class Dashboard:
                 T.csv_bytes(raw.actions), f"{stem}-actions.csv", "text/csv", "Actions (CSV)"
             ),
         ]
-        return (
-            f'<div class="ab-downloads">{"".join(links)}</div><p class="ab-muted">The files '
-            "hold the audits shown, with each template's own grades. They contain personal "
-            "data about children: QA team only, kept on the council's systems. For anyone "
-            "else, prepare the pseudonymised workbook.</p>"
-        )
+        problem = self._log("csv")
+        self.csv.value = problem or f'<div class="ab-downloads">{"".join(links)}</div>'
+        self.csv_button.disabled = False
 
     def workbook(self) -> bytes:
         """The audits shown as the analysis workbook (`tables.analysis_sheets`: the frames and
@@ -563,10 +413,6 @@ class Dashboard:
             self.pseudo_button.disabled = False
 
 
-def _chart(fig) -> str:
-    return f'<div class="ab-chart">{C.figure_svg(fig)}</div>'
-
-
 def dashboard(
     audits=None,
     folder=None,
@@ -589,4 +435,5 @@ def dashboard(
     page = Dashboard(frames, titles, expected_per_month, targets, source=str(store.root))
     if header:
         display(page_header("dashboard.ipynb"))
+    display(Javascript(BUSY))
     return page.widget

@@ -30,7 +30,8 @@ PAGES = (
         "Audit dashboard",
         "How good practice is, how far moderators agree, and which actions are overdue: choose "
         "a template, team, dates or status and every figure, chart and table follows. The "
-        "download links give the audits shown as CSV or Excel.",
+        "counts of overdue actions, escalations and Inadequate audits each open a list of the "
+        "audits behind them. The downloads give the audits shown as CSV or Excel.",
     ),
     Page(
         "Guidance",

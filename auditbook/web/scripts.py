@@ -76,3 +76,26 @@ CONNECTION_WATCH = """
   setTimeout(check, PERIOD);
 })();
 """.replace("PERIOD", "4000")
+
+# The dashboard marks itself ab-busy while a filter change is worked out (its figures are
+# dimmed, and its status line says "Updating the figures…"): this puts the same in aria-busy,
+# which a widget cannot set, on the page and on each row of figures, so a screen reader waits
+# for the new figures. It runs on every change of the page's classes, before it is drawn again.
+BUSY = """
+(() => {
+  if (window.auditbookBusy) return;
+  window.auditbookBusy = true;
+  const mark = () => {
+    document.querySelectorAll(".ab-dashboard").forEach((page) => {
+      const busy = page.classList.contains("ab-busy");
+      [page, ...page.querySelectorAll(".ab-figures")].forEach((e) => {
+        if (busy && e.getAttribute("aria-busy") !== "true") e.setAttribute("aria-busy", "true");
+        if (!busy && e.hasAttribute("aria-busy")) e.removeAttribute("aria-busy");
+      });
+    });
+  };
+  new MutationObserver(mark).observe(document.body,
+    { attributes: true, attributeFilter: ["class"], childList: true, subtree: true });
+  mark();
+})();
+"""

@@ -255,6 +255,44 @@ _PAGES = """
 .ab-figure-note { color: #505a5f; font-size: 16px; }
 .ab-figure[data-figure="pct_good_or_better"] { border-top-color: #00703c; }
 .ab-figure[data-figure="pct_inadequate"] { border-top-color: #d4351c; }
+/* The dashboard's cards: a grid, so a short last row keeps the others' width; each card a
+   widget box holding its figure and, under some, the button that lists what it counts. */
+#rendered_cells .ab-headline .ab-figures { display: grid; gap: 15px; margin: 10px 0 15px;
+  grid-template-columns: repeat(auto-fill, minmax(13em, 1fr)); }
+#rendered_cells .ab-card { border-top: 5px solid #1d70b8; padding: 15px; background: #f3f2f1;
+  min-width: 0; }
+#rendered_cells .ab-card .ab-figure { border: 0; padding: 0; background: none; }
+#rendered_cells .ab-card-pct_good_or_better { border-top-color: #00703c; }
+#rendered_cells .ab-card-pct_inadequate, #rendered_cells .ab-card-overdue_actions,
+#rendered_cells .ab-card-escalated, #rendered_cells .ab-card-escalations_unconfirmed {
+  border-top-color: #d4351c; }
+#rendered_cells .ab-card .jupyter-button.ab-list-open { background: none; box-shadow: none;
+  border: 0; padding: 0; margin: 10px 0 0; height: auto; min-height: 0; color: #1d70b8;
+  text-decoration: underline; text-underline-offset: .1578em; text-align: left;
+  white-space: normal; font-size: 16px; line-height: 1.25; top: 0; }
+#rendered_cells .ab-card .jupyter-button.ab-list-open:hover:enabled { background: none;
+  color: #003078; text-decoration-thickness: 3px; }
+#rendered_cells .ab-card .jupyter-button.ab-list-open.ab-current { color: #0b0c0c;
+  font-weight: 700; text-decoration: none; }
+#rendered_cells .ab-card .jupyter-button.ab-list-open:focus:enabled { background: #ffdd00;
+  color: #0b0c0c; box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; text-decoration: none;
+  outline: 3px solid transparent; }
+.ab-list-box { border-left: 5px solid #b1b4b6; padding: 0 0 0 15px; margin: 0 0 30px; }
+.ab-list-title { margin-top: 10px !important; }
+.ab-table.ab-list-table { margin-bottom: 15px; font-size: 16px; }
+.ab-table.ab-list-table th, .ab-table.ab-list-table td { padding-right: 15px;
+  overflow-wrap: normal; }
+.ab-table.ab-list-table th[scope="row"] { font-weight: 400; }
+.ab-table.ab-list-table .ab-nowrap { white-space: nowrap; }
+@media (max-width: 900px) {
+  .ab-table.ab-list-table th, .ab-table.ab-list-table td { padding-right: 10px; }
+}
+/* While a filter change is worked out: the figures dimmed at once (so a part already new is
+   never shown as current beside one still old), and brought back as a whole. */
+.ab-updating { font-weight: 700; }
+.ab-dashboard .ab-headline, .ab-dashboard .ab-sections { transition: opacity .2s; }
+.ab-dashboard.ab-busy .ab-headline, .ab-dashboard.ab-busy .ab-sections { opacity: .4;
+  transition: none; }
 .ab-small { background: #fff7bf; color: #594d00; padding: 0 5px; font-size: 16px;
   white-space: nowrap; }
 .ab-downloads a { margin-right: 30px; font-weight: 700; }
