@@ -116,9 +116,7 @@ def test_deleting_or_damaging_the_index_loses_nothing(folder, library, capsys):
     assert "agrees with the 40 audit file(s)" in capsys.readouterr().out
 
 
-def test_an_unreadable_file_is_listed_with_its_reason_and_read_again_once_mended(
-    folder, library
-):
+def test_an_unreadable_file_is_listed_with_its_reason_and_read_again_once_mended(folder, library):
     store = AuditStore(folder)
     name = store.files()[0]
     good = name.read_bytes()
