@@ -149,7 +149,8 @@ def test_nothing_matching_says_so_and_the_filters_clear(app, rows):
 def test_an_empty_folder_says_there_are_no_audits_yet(tmp_path):
     app = AuditApp(store=AuditStore(tmp_path / "none yet"), user="QA-01")
     assert shown(app) == [] and "No saved audits yet" in count(app)
-    assert app.list.controls.layout.display == "none"
+    assert app.list.controls.layout.display == "none" == app.list.sort.layout.display
+    assert app.export_format.layout.display == "none" and app.list.rows == []
     assert not (tmp_path / "none yet").exists()  # looking made no folder
 
 

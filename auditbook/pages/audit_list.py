@@ -250,8 +250,10 @@ class AuditList:
         self.count.add_class("ab-list-count")
         self.head = w.HTML(HEAD_HTML)
         self.head.add_class("ab-list-headrow")
-        shared = {"cells": w.Layout(), "button": w.Layout(), "style": w.ButtonStyle()}
-        self.rows = [_Row(self._row_clicked, shared) for _ in range(PAGE_SIZE)]
+        # Rows are made as a page first needs them (none for an empty folder), at most 25,
+        # and are then given new values: never made again for a keystroke.
+        self._shared = {"cells": w.Layout(), "button": w.Layout(), "style": w.ButtonStyle()}
+        self.rows: list[_Row] = []
         self.previous_btn = w.Button(description="Previous", icon="arrow-left")
         self.next_btn = w.Button(description="Next", icon="arrow-right")
         self.previous_btn.on_click(lambda _: self.go(self.page - 1))
@@ -268,12 +270,13 @@ class AuditList:
         hint.add_class("ab-q-notes")
         self.controls = w.VBox([self.search, hint, filters])
         self.controls.add_class("ab-list-controls")
-        bar_box = w.HBox([self.count, self.clear_btn, self.sort, *bar, self.refresh_btn])
+        self._tools = (self.sort, *bar)  # shown once there are audits to sort or export
+        bar_box = w.HBox([self.count, self.clear_btn, *self._tools, self.refresh_btn])
         bar_box.add_class("ab-list-bar")
         self.note = note
         self.note_slot = w.VBox([note] if note is not None else [])
         self.note_row: _Row | None = None  # the row the note is under, if any
-        self.table = w.VBox([self.head, *(r.box for r in self.rows)])
+        self.table = w.VBox([self.head])
         self.table.add_class("ab-list")
         self.widget = w.VBox([self.controls, bar_box, self.note_slot, self.table, self.pager])
         self.widget.add_class("ab-list-page")
@@ -336,6 +339,11 @@ class AuditList:
         if self.page > last:  # fewer audits than before: the last page there is
             self.page = last
             rows, self.total = self._search(self.page * PAGE_SIZE, PAGE_SIZE)
+        if len(rows) > len(self.rows):
+            self.rows += [
+                _Row(self._row_clicked, self._shared) for _ in range(len(rows) - len(self.rows))
+            ]
+            self.table.children = (self.head, *(r.box for r in self.rows))
         held = self.note_row.audit_id if self.note_row is not None else None
         for place, view in enumerate(self.rows):
             view.show(rows[place] if place < len(rows) else None, self.titles)
@@ -344,7 +352,8 @@ class AuditList:
         narrowed = bool(self.search.value.strip()) or any(d.value for d in self.filters.values())
         self.count.value = self._count_html(len(rows), narrowed)
         self.clear_btn.layout.display = "" if narrowed else "none"
-        self.controls.layout.display = "" if self.everything else "none"
+        for widget in (self.controls, *self._tools):
+            widget.layout.display = "" if self.everything else "none"
         self.head.layout.display = "" if rows else "none"
         self.previous_btn.disabled = self.page == 0
         self.next_btn.disabled = self.page >= last
@@ -353,7 +362,7 @@ class AuditList:
 
     def _count_html(self, shown: int, narrowed: bool) -> str:
         if not self.everything:
-            return '<p role="status">No saved audits yet. Start a new audit above.</p>'
+            return '<p class="ab-list-none">No saved audits yet. Start a new audit above.</p>'
         if not self.total:
             return (
                 '<p class="ab-list-empty" role="status"><strong>No audits match.</strong> '

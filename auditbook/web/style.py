@@ -339,6 +339,7 @@ _LIST = """
   border-top: 1px solid #b1b4b6; padding-top: 15px; margin: 0 0 5px; }
 .ab-list-count.widget-html { flex: 1 1 16em; margin: 0; }
 #rendered_cells .ab-list-count p { margin: 0 0 17px; font-weight: 700; }
+#rendered_cells .ab-list-count p.ab-list-none { font-weight: 400; }
 #rendered_cells .ab-list-bar .widget-dropdown { width: auto; margin: 0 0 17px; }
 #rendered_cells .ab-list-bar .widget-dropdown > select { width: auto; }
 #rendered_cells .jupyter-button.ab-link-button { background: none; box-shadow: none;
