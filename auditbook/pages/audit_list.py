@@ -35,12 +35,13 @@ FILTERS = (
 )
 FILTER_NAMES = tuple(f[0] for f in FILTERS)
 SEARCH_ARGS = {"template": "rubric", "team": "team", "status": "status", "auditor": "auditor"}
-SORT_CHOICES = {  # label -> (index sort key, newest or Z first)
+# label -> (index sort key, newest or Z first). Not by template: the index sorts templates by
+# their ids, which are not in the order of their titles; the Template filter serves instead.
+SORT_CHOICES = {
     "Last saved, newest first": ("saved", True),
     "Last saved, oldest first": ("saved", False),
     "Case id, A to Z": ("case", False),
-    "Template": ("template", False),
-    "Status": ("status", False),
+    "Status, A to Z": ("status", False),
     "Auditor, A to Z": ("auditor", False),
     "Team, A to Z": ("team", False),
     "Audit date, newest first": ("month", True),
