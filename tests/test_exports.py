@@ -339,9 +339,8 @@ def test_app_exports_the_chosen_audit_for_download(store):
     rubric = LIBRARY.rubrics["descriptor-matrix"]
     record = completed_audit(store, rubric)
     app = AuditApp(store=store, user="QA-01")
-    app.audit_picker.value = record["id"]
     app.export_format.value = "docx"
-    app.export_btn.click()
+    app.list.row(record["id"]).export_btn.click()
     path = store.root.parent / "documents" / f"{record['id']}.docx"
     assert path.is_file() and app.form is None  # still on the landing view
     link = app.download.value
@@ -352,7 +351,7 @@ def test_app_exports_the_chosen_audit_for_download(store):
     assert str(path.parent) not in link and "<script" not in link  # no server path shown
 
     app.export_format.value = "html"
-    app.export_btn.click()
+    app.list.row(record["id"]).export_btn.click()
     assert 'href="data:text/html;base64,' in app.download.value
     assert (path.parent / f"{record['id']}.html").is_file()
 
@@ -360,9 +359,8 @@ def test_app_exports_the_chosen_audit_for_download(store):
 def test_app_export_of_a_vanished_audit_says_why(store):
     record = completed_audit(store, LIBRARY.rubrics["descriptor-matrix"])
     app = AuditApp(store=store, user="QA-01")
-    app.audit_picker.value = record["id"]
     store.path(record["id"]).unlink()
-    app.export_btn.click()
+    app.list.row(record["id"]).export_btn.click()  # the list as it was before
     assert "There is no saved audit" in app.message.value and not app.download.value
 
 

@@ -277,16 +277,14 @@ def test_app_new_resume_moderate(store):
     form.data = sample_answers(r, seed=3)
     assert form.submit()
     app.back_btn.click()
-    assert app.form is None and form.audit_id in app.table.value
+    assert app.form is None and form.audit_id in app.list.html()
     # times as people read them, never raw UTC stamps
-    assert "just now by SW-01" in app.table.value
-    assert not re.search(r"\dT\d\d:\d\d", app.table.value + str(app.audit_picker.options))
-    app.audit_picker.value = form.audit_id
-    app.moderate_btn.click()  # SW-01 audited it: they may not moderate it
+    assert "just now by SW-01" in app.list.html()
+    assert not re.search(r"\dT\d\d:\d\d", app.list.html())
+    app.list.row(form.audit_id).moderate_btn.click()  # SW-01 audited it: they may not moderate it
     assert app.form is None and "cannot moderate it" in app.message.value
     other = AuditApp(store=store, user="QA-01")
-    other.audit_picker.value = form.audit_id
-    other.moderate_btn.click()
+    other.list.row(form.audit_id).moderate_btn.click()
     assert other.form.role == "moderator" and other.form.audit_id == form.audit_id
     assert other.form._submit_btn.description == "Complete moderation"
 
@@ -295,7 +293,7 @@ def test_app_lists_corrupt_files_without_crashing(store, tmp_path):
     store.root.mkdir(parents=True, exist_ok=True)
     (store.root / "broken-1.json").write_text("{not json", encoding="utf-8")
     app = AuditApp(store=store, user="SW-01")
-    assert "Cannot be opened" in app.table.value
+    assert "Cannot be opened" in app.list.html()
     assert (store.root / "broken-1.json").read_text(encoding="utf-8") == "{not json"
 
 
@@ -305,8 +303,8 @@ def test_landing_escapes_saved_text(store):
     form.question("id_number").value = "<img src=x onerror=alert(1)>"
     assert form.save()
     app = AuditApp(store=store, user="SW-01")
-    assert "<img src=x" not in app.table.value
-    assert "&lt;img src=x" in app.table.value
+    assert "<img src=x" not in app.list.html()
+    assert "&lt;img src=x" in app.list.html()
 
 
 def test_moderator_disagreement_needs_a_rationale(store):

@@ -11,16 +11,16 @@ from IPython.display import Javascript, display
 
 from ..audits.private import remove_quietly
 from ..audits.protection import log_export
-from ..audits.store import STATUS_WORDS, AuditStore, AuditStoreError
+from ..audits.store import AuditStore, AuditStoreError
 from ..audits.users import current_user
 from ..documents.audit_export import DOCUMENT_FORMATS, documents_dir, export_audit
 from ..forms.form import AuditForm
 from ..forms.questions import shared, style_for
-from ..rubrics.library import Library, load_library
-from ..web.dates import ago, when
+from ..rubrics.library import load_library
 from ..web.parts import download_link
-from ..web.scripts import CONNECTION_WATCH, DESCRIBED_BY
+from ..web.scripts import CONNECTION_WATCH, DESCRIBED_BY, ROW_BUTTON_NAMES
 from ..web.style import FORM_CSS
+from .audit_list import AuditList
 from .common import page_header, wait_for_visitor
 from .links import (
     ADDRESS_SCRIPT,
@@ -34,35 +34,6 @@ from .trainee import CalibrationLauncher
 
 LEAD = "Start a new audit from a template, or resume or moderate a saved one."
 LINK_PROBLEM = "The audit in this link could not be opened"
-
-
-def audits_table_html(summaries: list[dict], library: Library) -> str:
-    """The saved audits as a table (all text escaped)."""
-    if not summaries:
-        return "<p class='ab-muted'>No saved audits yet.</p>"
-    rows = []
-    for s in summaries:
-        rubric = library.rubrics.get(s.get("rubric_id") or "")
-        title = rubric.title if rubric else (s.get("rubric_id") or "?")
-        if s.get("error"):
-            rows.append(
-                f"<tr class='ab-error'><td>{escape(s['id'])}</td><td colspan='5'>"
-                f"Cannot be opened: {escape(s['error'])}</td></tr>"
-            )
-            continue
-        cells = [
-            s.get("case_id") or "—",
-            title,
-            s.get("auditor") or "—",
-            STATUS_WORDS.get(s.get("status"), s.get("status") or "?"),
-            f"{ago(s.get('saved_at'))} by {s.get('saved_by') or 'unknown'}",
-            s["id"],
-        ]
-        rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-    head = "".join(
-        f"<th>{h}</th>" for h in ("Case id", "Template", "Auditor", "Status", "Last saved", "Audit")
-    )
-    return f'<table class="ab-matrix ab-audits"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
 class AuditApp:
@@ -89,15 +60,6 @@ class AuditApp:
         )
         self.new_btn = w.Button(description="New audit", icon="plus", button_style="primary")
         self.new_btn.on_click(lambda _: self.new(self.rubric_picker.value))
-        self.audit_picker = w.Dropdown(
-            description="Saved audit",
-            style=style_for(w.Dropdown),
-            layout=w.Layout(width="min(100%, 40em)"),
-        )
-        self.resume_btn = w.Button(description="Resume", icon="edit")
-        self.moderate_btn = w.Button(description="Moderate", icon="balance-scale")
-        self.resume_btn.on_click(lambda _: self.open(self.audit_picker.value, "auditor"))
-        self.moderate_btn.on_click(lambda _: self.open(self.audit_picker.value, "moderator"))
         self.export_format = w.Dropdown(
             description="Export as",
             style=style_for(w.Dropdown),
@@ -105,37 +67,24 @@ class AuditApp:
             value="docx",
             layout=w.Layout(width="auto"),
         )
-        self.export_btn = w.Button(description="Export", icon="download")
-        self.export_btn.on_click(
-            lambda _: self.export(self.audit_picker.value, self.export_format.value)
-        )
-        self.download = w.HTML()
-        self.refresh_btn = w.Button(description="Refresh list", icon="refresh")
-        self.refresh_btn.on_click(lambda _: self.refresh())
-        self.table = w.HTML()
+        self.export_format.add_class("ab-list-format")
         self.message = w.HTML()
+        self.download = w.HTML()
+        note = w.VBox([self.message, self.download])
+        note.add_class("ab-list-note")
+        # The saved audits: search, filters and pages of rows, each opening its audit.
+        self.list = AuditList(self.store, self.library, self._act, note, (self.export_format,))
         # Practice on an invented case; answers go to a calibration folder, never to audits.
         self.calibration = CalibrationLauncher(self.library, self._show, audits=self.store.root)
+        new_row = w.HBox([self.rubric_picker, self.new_btn], layout=shared("row"))
+        new_row.add_class("ab-new-audit")
         self.landing = w.VBox(
             [
                 w.HTML(f'<p class="ab-header-lead">{LEAD}</p><h2>Start a new audit</h2>'),
-                w.HBox([self.rubric_picker, self.new_btn], layout=shared("row")),
+                new_row,
                 self.calibration.widget,
                 w.HTML("<h2>Saved audits</h2>"),
-                w.HBox(
-                    [
-                        self.audit_picker,
-                        self.resume_btn,
-                        self.moderate_btn,
-                        self.export_format,
-                        self.export_btn,
-                        self.refresh_btn,
-                    ],
-                    layout=shared("row"),
-                ),
-                self.message,
-                self.download,
-                self.table,
+                self.list.widget,
             ]
         )
         self.back_btn = w.Button(
@@ -155,27 +104,17 @@ class AuditApp:
         self.show_landing()
 
     def refresh(self) -> None:
-        summaries = self.store.list()
-        self.table.value = audits_table_html(summaries, self.library)
-        options = []
-        for s in summaries:
-            if s.get("error"):
-                continue
-            label = " · ".join(
-                str(x)
-                for x in (
-                    s.get("case_id") or "(no case id)",
-                    s.get("rubric_id"),
-                    STATUS_WORDS.get(s.get("status"), s.get("status")),
-                    when(s.get("saved_at")),
-                    s["id"],
-                )
-            )
-            options.append((label, s["id"]))
-        self.audit_picker.options = options
-        self.audit_picker.value = options[0][1] if options else None
-        empty = not options
-        self.resume_btn.disabled = self.moderate_btn.disabled = self.export_btn.disabled = empty
+        """Read the saved audits again: the filters' choices and the page of the list."""
+        self.list.refresh()
+
+    def _act(self, audit_id: str, role: str) -> None:
+        """A row's button: resume (auditor), moderate (moderator) or export its audit."""
+        if role == "export":
+            self.export(audit_id, self.export_format.value)
+        else:
+            self.message.value = ""
+            self.download.value = ""
+            self.open(audit_id, role)
 
     def show_landing(self) -> bool:
         """Back to the list, saving the open audit first; if that save fails the audit stays
@@ -314,8 +253,9 @@ UNSENT_TEXT_GUARD = """
 
 def unsent_text_guard():
     """The page scripts: a text box's value sent after a short pause in typing, and hints
-    and errors tied to their inputs (auditbook.web.scripts.DESCRIBED_BY)."""
-    return Javascript(UNSENT_TEXT_GUARD + DESCRIBED_BY + CONNECTION_WATCH)
+    and errors tied to their inputs (auditbook.web.scripts.DESCRIBED_BY), and the list's
+    buttons named with their audit's case (ROW_BUTTON_NAMES)."""
+    return Javascript(UNSENT_TEXT_GUARD + DESCRIBED_BY + CONNECTION_WATCH + ROW_BUTTON_NAMES)
 
 
 def audit_app(folder=None, audits=None) -> w.Widget:

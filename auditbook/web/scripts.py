@@ -99,3 +99,33 @@ BUSY = """
   mark();
 })();
 """
+
+
+# The buttons of a row in the auditor's list of audits (auditbook.pages.audit_list) say whose
+# audit they act on: "Resume" is read out as "Resume case C-0001", the words on the button
+# first (WCAG's label in name). The row's cells carry data-whose; named here, in the page,
+# so that a keystroke in the search box sends the kernel's rows and nothing more.
+ROW_BUTTON_NAMES = """
+(() => {
+  if (window.auditbookRowButtonNames) return;
+  window.auditbookRowButtonNames = true;
+  let queued = false;
+  const name = () => {
+    queued = false;
+    document.querySelectorAll(".ab-list-row").forEach((row) => {
+      const cells = row.querySelector("[data-whose]");
+      const whose = cells ? cells.dataset.whose : "";
+      row.querySelectorAll("button").forEach((button) => {
+        const label = whose ? `${button.textContent.trim()} ${whose}` : "";
+        if ((button.getAttribute("aria-label") || "") === label) return;
+        if (label) button.setAttribute("aria-label", label);
+        else button.removeAttribute("aria-label");
+      });
+    });
+  };
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(name); }
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  name();
+})();
+"""

@@ -360,6 +360,85 @@ del.ab-dropped { color: #942514; text-decoration: line-through; }
 }
 """
 
+# The auditor's list of saved audits (auditbook.pages.audit_list): filters in a row, a row per
+# audit as a table's (its column names visually hidden, read out with each cell), and below
+# 900px each row a card of labelled lines, as GOV.UK's summary cards.
+_LIST = """
+.ab-list-controls { margin: 0 0 10px; }
+.ab-list-controls .ab-hint { margin: 0 0 10px; }
+#rendered_cells .ab-list-controls input[type="text"] { width: 100%; max-width: 30em;
+  margin: 0 0 20px; }
+.ab-list-filters.widget-hbox { flex-wrap: wrap; gap: 0 20px; width: 100%; }
+.ab-list-filters .ab-stack.widget-inline-hbox { width: auto; flex: 0 1 auto; margin-bottom: 15px;
+  max-width: min(100%, 16em); }
+#rendered_cells .ab-list-filters .ab-stack.widget-dropdown > select { min-width: 9em;
+  width: 100%; max-width: 100%; }
+.ab-list-bar.widget-hbox { flex-wrap: wrap; align-items: center; gap: 0 20px; width: 100%;
+  border-top: 1px solid #b1b4b6; padding-top: 15px; margin: 0 0 5px; }
+.ab-list-count.widget-html { flex: 1 1 16em; margin: 0; }
+#rendered_cells .ab-list-count p { margin: 0 0 17px; font-weight: 700; }
+#rendered_cells .ab-list-count p.ab-list-none { font-weight: 400; }
+#rendered_cells .ab-list-bar .widget-dropdown { width: auto; margin: 0 0 17px; }
+#rendered_cells .ab-list-bar .widget-dropdown > select { width: auto; }
+#rendered_cells .jupyter-button.ab-link-button { background: none; box-shadow: none;
+  border: 0; padding: 0; min-height: 0; color: #1d70b8; text-decoration: underline;
+  text-underline-offset: .1578em; }
+#rendered_cells .jupyter-button.ab-link-button:hover:enabled { background: none;
+  box-shadow: none; color: #003078; text-decoration-thickness: 3px; }
+#rendered_cells .jupyter-button.ab-link-button:focus:enabled { color: #0b0c0c;
+  background: #ffdd00; box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; text-decoration: none; }
+.ab-list.widget-vbox { width: 100%; margin: 0 0 20px; }
+.ab-list-cols { display: grid; column-gap: 15px; align-items: start; font-size: 16px;
+  line-height: 1.25; grid-template-columns: minmax(6.5em, 1.1fr) minmax(0, 1.6fr)
+  minmax(0, .8fr) minmax(0, .8fr) minmax(6em, .9fr) minmax(0, 1.2fr); }
+.ab-list-cell { overflow-wrap: break-word; min-width: 0; }
+.ab-list-label { position: absolute !important; width: 1px !important; height: 1px !important;
+  overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap !important; }
+.ab-list-id { display: block; color: #505a5f; font-size: 14px; }
+.ab-list-head { font-weight: 700; border-bottom: 2px solid #0b0c0c; box-sizing: border-box;
+  padding: 0 calc(3 * 100px + 3 * 10px) 8px 0; }
+.ab-list-headrow.widget-html { width: 100%; margin: 0; }
+#rendered_cells .ab-list-row.widget-hbox { display: grid; width: 100%; box-sizing: border-box;
+  grid-template-columns: minmax(0, 1fr) repeat(3, 100px); column-gap: 10px; align-items: start;
+  border-bottom: 1px solid #b1b4b6; padding: 10px 0; margin: 0; }
+.ab-list-row > .widget-html { width: auto; min-width: 0; margin: 0; }
+#rendered_cells .ab-list-row .jupyter-button { width: 100px; margin: 0; font-size: 16px;
+  min-height: 0; padding: 6px 8px 5px; }
+.ab-list-row:has(.ab-list-unreadable) .jupyter-button { display: none; }
+.ab-list-unreadable { grid-template-columns: minmax(6.5em, 1.1fr) minmax(0, 5.3fr);
+  color: #d4351c; }
+.ab-list-row > .ab-list-note { grid-column: 1 / -1; width: 100%; margin: 10px 0 0; }
+.ab-list-note:has(.widget-html-content:empty) { margin: 0; }
+.ab-list-note .ab-download { margin: 0; font-weight: 700; }
+.ab-tag-draft { background: #e5e6e7; }
+.ab-tag-submitted { background: #bbd4ea; color: #0c2d4a; }
+.ab-tag-moderated { background: #cce2d8; color: #005a30; }
+.ab-tag-escalated { background: #f4cdc6; color: #2a0b06; }
+.ab-list-cell .ab-tag { margin: 0 5px 4px 0; font-size: 14px; }
+.ab-list-empty { border-left: 5px solid #1d70b8; padding-left: 15px; }
+.ab-list-pager.widget-hbox { align-items: center; gap: 0 20px; flex-wrap: wrap; }
+#rendered_cells .ab-list-pager p { margin: 0 0 17px; }
+@media (max-width: 900px) {
+  .ab-list-headrow.widget-html { display: none !important; }
+  #rendered_cells .ab-list-row.widget-hbox { grid-template-columns: repeat(3, auto) minmax(0, 1fr);
+    border: 1px solid #b1b4b6; padding: 15px; margin: 0 0 15px; row-gap: 10px; }
+  .ab-list-row > .ab-list-cells { grid-column: 1 / -1; }
+  .ab-list-cols, .ab-list-unreadable { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+    row-gap: 5px; }
+  .ab-list-case, .ab-list-cell:last-child, .ab-list-unreadable .ab-list-cell {
+    grid-column: 1 / -1; }
+  .ab-list-cell { display: grid; grid-template-columns: 6.5em minmax(0, 1fr); column-gap: 10px; }
+  .ab-list-label { position: static !important; width: auto !important; height: auto !important;
+    overflow: visible !important; clip: auto !important; white-space: normal !important;
+    font-weight: 700; }
+  .ab-list-case strong { font-size: 19px; }
+  .ab-list-id { display: inline; margin-left: 10px; }
+}
+@media (max-width: 640px) {
+  .ab-list-cols, .ab-list-unreadable { grid-template-columns: minmax(0, 1fr); }
+}
+"""
+
 # The GOV.UK patterns the form uses to tell the auditor about errors, escalation and success.
 _PATTERNS = """
 .ab-error-summary, .ab-unsaved { color: #0b0c0c; padding: 20px; margin: 0 0 30px;
@@ -416,7 +495,7 @@ _PATTERNS = """
 }
 """
 
-CSS = "<style>" + _BASE + _DOC + _FORM + _PAGES + _EXPLORER + _PATTERNS + "</style>"
+CSS = "<style>" + _BASE + _DOC + _FORM + _PAGES + _LIST + _EXPLORER + _PATTERNS + "</style>"
 
 # The same sheet: the form and the auditor app once had a sheet of their own.
 FORM_CSS = CSS

@@ -32,7 +32,7 @@ def test_landing_page_has_no_serious_violations(page, voila_server):
 
 def test_seed_000_form_has_no_serious_violations(page, voila_server):
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-form")).to_be_visible()
     assert serious_violations(page) == []
@@ -49,7 +49,7 @@ def test_error_states_the_banner_and_the_confirmation_have_no_serious_violations
     page, voila_server
 ):
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     box = page.get_by_label("Month PLR allocated to Reviewer", exact=True)
     box.fill("sometime in Nov")
@@ -69,7 +69,7 @@ def test_error_states_the_banner_and_the_confirmation_have_no_serious_violations
 
 def test_every_input_has_a_label(page, voila_server):
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-form")).to_be_visible()
     for title in (
@@ -95,11 +95,13 @@ def test_form_can_be_completed_with_the_keyboard(page, voila_server):
     """Reach a question with Tab, type, choose a grade with the arrow keys, save with Enter."""
     before = set(audit_files(voila_server))
     open_app(page, voila_server)
-    page.get_by_label("Template").focus()
+    page.locator(".ab-new-audit").get_by_label("Template").focus()
     page.keyboard.press("Tab")  # to "New audit"
     expect(page.get_by_role("button", name="New audit")).to_be_focused()
-    page.get_by_label("Template").focus()
-    page.get_by_label("Template").select_option(label=PLR)  # a select opens with the keyboard
+    page.locator(".ab-new-audit").get_by_label("Template").focus()
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(
+        label=PLR
+    )  # a select opens with the keyboard
     page.get_by_role("button", name="New audit").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".ab-form")).to_be_visible()

@@ -17,6 +17,7 @@ from .conftest import wait_for_widgets
 
 pytestmark = pytest.mark.browser
 PLR = "Practice Learning Review Form"
+SEARCH = "Search by case id or audit id"
 
 
 def open_app(page, server):
@@ -37,13 +38,16 @@ def type_into(page, label, text):
 
 
 def choose_audit(page, audit_id, status=None):
-    """Pick the saved audit whose entry names audit_id (and status), as a person would."""
-    picker = page.get_by_label("Saved audit")
-    option = picker.locator("option", has_text=audit_id)
+    """Find a saved audit by typing its id into the search box, as a person would: its row of
+    the list, once the list shows it alone (with this status: the list is current)."""
+    page.get_by_label(SEARCH).fill(audit_id)
+    rows = page.locator(".ab-list-row:visible")
+    expect(rows).to_have_count(1)  # the search has answered: nothing else is listed
+    row = rows.filter(has_text=audit_id)
     if status:
-        option = option.filter(has_text=status)
-    expect(option).to_have_count(1)  # the list is current
-    picker.select_option(label=option.text_content())
+        row = row.filter(has_text=status)
+    expect(row).to_have_count(1)
+    return row
 
 
 def audit_files(server):
@@ -53,7 +57,7 @@ def audit_files(server):
 def test_new_audit_fill_save_reload_resume(page, voila_server):
     before = set(audit_files(voila_server))
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-form h2")).to_have_text(PLR)
 
@@ -99,9 +103,8 @@ def test_new_audit_fill_save_reload_resume(page, voila_server):
     wait_for_widgets(page, ".ab-form")
     expect(page.get_by_label("ID Number", exact=True)).to_have_value("C-0001")
     page.get_by_role("button", name="Back to the list of audits").click()
-    expect(page.locator(".ab-audits")).to_contain_text("C-0001")
-    choose_audit(page, record["id"])
-    page.get_by_role("button", name="Resume").click()
+    expect(page.locator(".ab-list")).to_contain_text("C-0001")
+    choose_audit(page, record["id"]).get_by_role("button", name="Resume").click()
     expect(page.get_by_label("ID Number", exact=True)).to_have_value("C-0001")
     expect(page.get_by_label("Team Case held in", exact=True)).to_have_value("Team-A")
     section(page, "Assessment")
@@ -126,7 +129,7 @@ def test_new_audit_fill_save_reload_resume(page, voila_server):
 
 def test_child_not_safe_shows_escalation_banner(page, voila_server):
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-banner")).to_have_count(0)
     section(page, "Child’s Safety")
@@ -149,8 +152,7 @@ def test_moderate_with_a_different_grade(page, voila_server):
     )
 
     open_app(page, voila_server)
-    choose_audit(page, record["id"])
-    page.get_by_role("button", name="Moderate").click()
+    choose_audit(page, record["id"]).get_by_role("button", name="Moderate").click()
     expect(page.get_by_label("ID Number", exact=True)).to_be_disabled()
     section(page, "Overall Grade")
     expect(page.get_by_label("Overall Grade for the case", exact=True)).to_be_disabled()
@@ -173,7 +175,7 @@ def saved_draft(page, server, case_id: str):
     """A new practice learning review with its case id, saved as a draft: its file."""
     before = set(audit_files(server))
     open_app(page, server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     type_into(page, "ID Number", case_id)
     page.get_by_role("button", name="Save draft").click()

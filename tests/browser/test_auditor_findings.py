@@ -28,7 +28,7 @@ PEN = "Pen Picture Summary of the Child, Young Person & Family"
 
 def new_plr(page, server):
     open_app(page, server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-form h2")).to_have_text(PLR)
 
@@ -77,8 +77,7 @@ def test_an_answer_the_form_cannot_accept_loses_nothing(page, voila_server):
     assert record["answers"]["id_number"] == "C-LOSS-1"
     assert record["unaccepted"] == {"month_allocated": "sometime in Nov"}
     # Reopened, the typed text is there with its error; the summary's link goes to it.
-    choose_audit(page, record["id"])
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, record["id"]).get_by_role("button", name="Resume").click()
     section(page, "Criteria being assessed")
     summary.get_by_role("button", name=re.compile("^Month PLR")).click()
     expect(page.locator(".ab-section-head")).to_contain_text(PLR)
@@ -115,8 +114,9 @@ def test_a_moderator_lowering_the_grade_fires_the_escalation(page, voila_server,
     record = submitted_plr(voila_server, "SW-01", "C-ESC-MOD")
     assert not (record["escalation"])
     open_app(page, moderator_server)
-    choose_audit(page, record["id"], status="Submitted")
-    page.get_by_role("button", name="Moderate").click()
+    choose_audit(page, record["id"], status="Submitted").get_by_role(
+        "button", name="Moderate"
+    ).click()
     expect(page.locator(".ab-banner")).to_have_count(0)
     section(page, "Moderation")
     page.get_by_label("Moderators Overall Grading", exact=True).select_option(label="Inadequate")
@@ -141,7 +141,9 @@ def test_help_shows_as_hint_text_tied_to_its_input(page, voila_server):
 
 def test_notes_for_template_authors_stay_out_of_the_form(page, voila_server):
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label="Case File Audit Descriptor Matrix")
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(
+        label="Case File Audit Descriptor Matrix"
+    )
     page.get_by_role("button", name="New audit").click()
     form = page.locator(".ab-form")
     expect(form.locator(".ab-notes")).to_contain_text("Each criterion is graded")
@@ -160,8 +162,7 @@ def test_submit_asks_for_confirmation_and_lists_open_warnings(page, voila_server
     record = store.create(rubric, ME)
     record = store.save({**record, "answers": answers}, ME)
     open_app(page, voila_server)
-    choose_audit(page, record["id"])
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, record["id"]).get_by_role("button", name="Resume").click()
     page.get_by_role("button", name="Submit").click()
     confirm = page.locator(".ab-confirm")
     expect(confirm).to_contain_text("Submit this audit?")
@@ -180,8 +181,10 @@ def test_submit_asks_for_confirmation_and_lists_open_warnings(page, voila_server
 def test_reopening_asks_why_and_keeps_the_reason(page, voila_server):
     record = submitted_plr(voila_server, ME, "C-REOPEN")
     open_app(page, voila_server)
-    choose_audit(page, record["id"], status="Submitted")
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, record["id"], status="Submitted").get_by_role(
+        "button", name="Resume"
+    ).click()
+    expect(page.locator(".ab-form")).to_be_visible()  # the list's "Resume case C-REOPEN" gone
     page.get_by_role("button", name="Reopen").click()
     confirm = page.locator(".ab-confirm")
     expect(confirm).to_contain_text("Reopen this audit?")
@@ -203,14 +206,12 @@ def test_moderation_is_another_persons_and_says_what_it_does(page, voila_server,
     # The auditor cannot moderate their own audit.
     own = submitted_plr(voila_server, ME, "C-OWN")
     open_app(page, voila_server)
-    choose_audit(page, own["id"], status="Submitted")
-    page.get_by_role("button", name="Moderate").click()
+    choose_audit(page, own["id"], status="Submitted").get_by_role("button", name="Moderate").click()
     expect(page.get_by_role("alert")).to_contain_text("You audited this case")
     expect(page.locator(".ab-form")).to_have_count(0)
     # Another person can; their buttons say what they do.
     open_app(page, moderator_server)
-    choose_audit(page, own["id"], status="Submitted")
-    page.get_by_role("button", name="Moderate").click()
+    choose_audit(page, own["id"], status="Submitted").get_by_role("button", name="Moderate").click()
     expect(page.get_by_role("button", name="Save moderation")).to_be_visible()
     expect(page.get_by_role("button", name="Complete moderation")).to_be_visible()
     expect(page.get_by_role("button", name="Save draft")).to_have_count(0)
@@ -221,8 +222,9 @@ def test_a_moderated_audit_is_not_reopened_from_the_auditors_view(page, voila_se
     store = AuditStore(voila_server.audits_dir)
     store.save({**record, "status": "moderated"}, "MOD-02", event="moderated")
     open_app(page, voila_server)
-    choose_audit(page, record["id"], status="Moderated")
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, record["id"], status="Moderated").get_by_role(
+        "button", name="Resume"
+    ).click()
     expect(page.locator(".ab-form h2")).to_have_text(PLR)
     expect(page.get_by_role("button", name="Reopen")).to_have_count(0)
     wait_for_widgets(page, ".ab-form")
@@ -237,8 +239,9 @@ def test_a_read_only_audit_stays_unchanged_whatever_the_page_sends(page, voila_s
     store.save({**record, "status": "moderated"}, "MOD-02", event="moderated")
     before = (voila_server.audits_dir / f"{record['id']}.json").read_bytes()
     open_app(page, voila_server)
-    choose_audit(page, record["id"], status="Moderated")
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, record["id"], status="Moderated").get_by_role(
+        "button", name="Resume"
+    ).click()
     pen = page.locator(".ab-q-pen_picture textarea")
     expect(pen).to_be_disabled()
     pen.evaluate("box => box.removeAttribute('disabled')")

@@ -21,7 +21,7 @@ TEXT = (
 def test_repeated_evidence_is_flagged_as_the_auditor_types(page, voila_server):
     before = set(audit_files(voila_server))
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     panel = page.locator(".ab-warnings [role=status]")
     expect(panel).to_be_attached()

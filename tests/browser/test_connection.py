@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_a_killed_server_is_said_at_once(page, tmp_path_factory):
     with serve_notebooks(tmp_path_factory, tmp_path_factory.mktemp("audits"), "voila-kill") as s:
         open_app(page, s)
-        page.get_by_label("Template").select_option(label=PLR)
+        page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
         page.get_by_role("button", name="New audit").click()
         type_into(page, "ID Number", "C-KILL-1")
         lost = page.locator(".ab-connection-lost")

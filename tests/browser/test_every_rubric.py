@@ -103,7 +103,7 @@ def test_audit_lifecycle_in_the_browser(page, voila_server, moderator_server, ru
     rubric = LIBRARY.rubrics[rubric_id]
     before = set(audit_files(voila_server))
     open_app(page, voila_server)
-    page.get_by_label("Template").select_option(label=rubric.title)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=rubric.title)
     page.get_by_role("button", name="New audit").click()
     given = fill_role(page, rubric, "auditor", seed=21)
     saved(page)
@@ -114,8 +114,7 @@ def test_audit_lifecycle_in_the_browser(page, voila_server, moderator_server, ru
 
     page.reload()
     open_app(page, voila_server)
-    choose_audit(page, record["id"])
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, record["id"]).get_by_role("button", name="Resume").click()
     page.get_by_role("button", name="Submit").click()
     page.get_by_role("button", name="Yes, submit").click()
     expect(page.get_by_text(re.compile(r"^Submitted \d"))).to_be_visible()
@@ -124,8 +123,9 @@ def test_audit_lifecycle_in_the_browser(page, voila_server, moderator_server, ru
 
     # Moderation is a second reviewer's: the same app, signed in as someone else.
     open_app(page, moderator_server)
-    choose_audit(page, record["id"], status="Submitted")
-    page.get_by_role("button", name="Moderate").click()
+    choose_audit(page, record["id"], status="Submitted").get_by_role(
+        "button", name="Moderate"
+    ).click()
     moderated = fill_role(page, rubric, "moderator", seed=22, earlier=given)
     page.get_by_role("button", name="Complete moderation").click()
     page.get_by_role("button", name="Yes, complete moderation").click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,9 @@ def test_export_word_document_downloads_from_the_page(page, voila_server):
     )
 
     open_app(page, voila_server)
-    choose_audit(page, record["id"])
+    row = choose_audit(page, record["id"])
     page.get_by_label("Export as").select_option(label="Word")
-    page.get_by_role("button", name="Export").click()
+    row.get_by_role("button", name=re.compile("^Export")).click()  # "Export case C-EXPORT-1"
     link = page.get_by_role("link", name=f"Download {record['id']}.docx")
     expect(link).to_be_visible()
     assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")

@@ -109,5 +109,5 @@ def test_a_preheated_page_shows_audits_saved_while_it_waited(tmp_path_factory, c
         [audit_id] = generate(folder, n=1, seed=11)
         page.goto(server.render_url("audit.ipynb"))
         wait_for_widgets(page, ".ab-app")
-        expect(page.locator(".ab-audits")).to_contain_text(audit_id)
+        expect(page.locator(".ab-list")).to_contain_text(audit_id)
         no_errors(page)

@@ -138,8 +138,7 @@ def to_the_list(page) -> None:
 def resume(page, audit_id: str) -> None:
     """Back to the landing page, fresh from the shared folder, and open the audit."""
     to_the_list(page)
-    choose_audit(page, audit_id)
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, audit_id).get_by_role("button", name="Resume").click()
 
 
 def audit_files(folder: Path) -> list[Path]:
@@ -157,7 +156,7 @@ def test_two_signed_in_users_one_audit_second_save_refused(browser, hub):
 
         # Alice starts an audit; it is written to the shared folder as hers.
         before = set(audit_files(hub.audits))
-        alice.get_by_label("Template").select_option(label=PLR)
+        alice.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
         alice.get_by_role("button", name="New audit").click()
         type_into(alice, "ID Number", "C-HUB-1")
         alice.get_by_role("button", name="Save draft").click()
@@ -197,9 +196,9 @@ def test_two_signed_in_users_one_audit_second_save_refused(browser, hub):
 
         # Bob exports it: the export log names him, from the hub, not from anything typed.
         to_the_list(bob)
-        choose_audit(bob, record["id"])
+        row = choose_audit(bob, record["id"])
         bob.get_by_label("Export as").select_option(label="Word")
-        bob.get_by_role("button", name="Export").click()
+        row.get_by_role("button", name="Export").click()
         expect(bob.get_by_role("link", name=f"Download {record['id']}.docx")).to_be_visible()
         log = hub.audits.parent / "exports-log.jsonl"
         [entry] = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]

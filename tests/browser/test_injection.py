@@ -52,7 +52,7 @@ def test_hostile_text_shows_as_typed_and_never_runs(page, voila_server):
     watch(page, dialogs)
     before = set(audit_files(voila_server))
     open_page(page, voila_server, "audit.ipynb", ".ab-app")
-    page.get_by_label("Template").select_option(label=PLR)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=PLR)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-form h2")).to_have_text(PLR)
 
@@ -90,10 +90,9 @@ def test_hostile_text_shows_as_typed_and_never_runs(page, voila_server):
     page.goto(page.url.split("?", 1)[0], timeout=FIRST_LOAD)
     page.wait_for_selector("#loading", state="detached", timeout=FIRST_LOAD)
     wait_for_widgets(page, ".ab-app")
-    expect(page.locator(".ab-audits")).to_contain_text(IMG)
-    expect(page.locator(".ab-audits")).to_contain_text(record["id"])
-    choose_audit(page, record["id"])
-    page.get_by_role("button", name="Resume").click()
+    expect(page.locator(".ab-list")).to_contain_text(IMG)
+    expect(page.locator(".ab-list")).to_contain_text(record["id"])
+    choose_audit(page, record["id"]).get_by_role("button", name="Resume").click()
     for label, text in HEADER.items():
         expect(page.get_by_label(label, exact=True)).to_have_value(text)
     expect(page.locator(".ab-q-pen_picture textarea")).to_have_value(SCRIPT)
@@ -107,9 +106,9 @@ def test_hostile_text_shows_as_typed_and_never_runs(page, voila_server):
 
     # The HTML export, from the landing page's Export link, opened as a page of its own.
     page.get_by_role("button", name="Back to the list of audits").click()
-    choose_audit(page, record["id"])
+    row = choose_audit(page, record["id"])
     page.get_by_label("Export as").select_option(label="HTML")
-    page.get_by_role("button", name="Export").click()
+    row.get_by_role("button", name="Export").click()
     link = page.get_by_role("link", name=f"Download {record['id']}.html")
     expect(link).to_be_visible()
     href = link.get_attribute("href")

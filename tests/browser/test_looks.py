@@ -120,7 +120,7 @@ def first_section(rubric, types: tuple[str, ...]):
 
 def new_audit(page, server, rubric) -> None:
     open_app(page, server)
-    page.get_by_label("Template").select_option(label=rubric.title)
+    page.locator(".ab-new-audit").get_by_label("Template").select_option(label=rubric.title)
     page.get_by_role("button", name="New audit").click()
     expect(page.locator(".ab-form h2")).to_have_text(rubric.title)
 

@@ -81,8 +81,7 @@ def test_the_open_audit_is_in_the_address_and_survives_a_reload(page, browser, v
     record = submitted_audit(voila_server, "C-LINK-1")
     audit_id = record["id"]
     open_app(page, voila_server)
-    choose_audit(page, audit_id)
-    page.get_by_role("button", name="Moderate").click()
+    choose_audit(page, audit_id).get_by_role("button", name="Moderate").click()
     expect(page.locator(".ab-form .ab-meta")).to_contain_text(f"audit {audit_id}")
     link = f"{voila_server.render_url('audit.ipynb')}?audit={audit_id}&as=moderator"
     page.wait_for_url(exactly(link))
@@ -108,8 +107,7 @@ def test_the_open_audit_is_in_the_address_and_survives_a_reload(page, browser, v
     # Back on the list, the address is the list's; resuming puts the auditor's view in it.
     page.get_by_role("button", name="Back to the list of audits").click()
     page.wait_for_url(exactly(voila_server.render_url("audit.ipynb")))
-    choose_audit(page, audit_id)
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, audit_id).get_by_role("button", name="Resume").click()
     page.wait_for_url(exactly(f"{voila_server.render_url('audit.ipynb')}?audit={audit_id}"))
 
 
