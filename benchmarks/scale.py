@@ -149,11 +149,11 @@ ONE_WIDGET = (
 )
 READY = {  # what must be on screen for each page to count as shown
     "one_widget": ".widget-dropdown select",
-    "audit": ".ab-audits",
-    "dashboard": ".ab-figure",
+    "audit": ".ab-list-count",
+    "dashboard": ".ab-figures",
 }
-SEARCH_BOX = ".ab-search input"  # the auditor's list: search by case id
-SEARCH_RESULTS = ".ab-audits"
+SEARCH_BOX = ".ab-in-list-search input"  # the auditor's list: search by case id
+SEARCH_RESULTS = ".ab-list-page"
 TEAM_FILTER = ".ab-dash-filters select >> nth=1"  # the dashboard: its team filter
 FIGURES = ".ab-figures"
 
@@ -226,13 +226,13 @@ def _interactions(browser, server, runs: int) -> list[tuple]:
     page.wait_for_selector(SEARCH_BOX, state="visible", timeout=300_000)
     box, keys = page.locator(SEARCH_BOX), []
     for i in range(runs * 4):
-        box.fill("")
         before = page.locator(SEARCH_RESULTS).inner_text()
-        if i:  # cleared: wait for the whole list back
-            page.wait_for_timeout(0)
+        box.fill("")  # the whole list back, then one key typed and timed
+        if i:  # the last key's results: wait for the whole list back
+            _changed(page, SEARCH_RESULTS, before, time.perf_counter())
         before = page.locator(SEARCH_RESULTS).inner_text()
         start = time.perf_counter()
-        box.press_sequentially("C-1"[: 1 + i % 3] if i % 3 else "1")
+        box.press(str(1 + i % 9))
         keys.append(_changed(page, SEARCH_RESULTS, before, start))
     s = median(keys)
     out.append(("search keystroke to results shown", s, None, "< 150 ms", s < 0.15))
