@@ -61,7 +61,8 @@ def test_a_full_disk_on_leaving_keeps_the_audit_open_with_the_text(app, monkeypa
     app.back_btn.click()  # and the button itself, as the page sends it
     assert written, "the save on leaving reached the store's write"
     assert app.form is form and app.landing.layout.display == "none"
-    assert list(app.form_box.children) == [app.back_btn, form.widget]
+    assert list(app.form_box.children)[1] is form.widget
+    assert app.discard_btn.layout.display == "", "a way out, said to drop what was typed"
     # The reason, at the top of the form (above the buttons), in words.
     children = list(form.widget.children)
     bar = next(c for c in children if form._save_btn in getattr(c, "children", ()))
@@ -82,6 +83,7 @@ def test_a_full_disk_on_leaving_keeps_the_audit_open_with_the_text(app, monkeypa
     app.back_btn.click()
     assert app.form is None and app.landing.layout.display == ""
     assert store.load(form.audit_id)["answers"]["pen_picture"] == TYPED
+    assert app.discard_btn.layout.display == "none"
     assert form._unsaved.widget.layout.display == "none"
     figures(failed_saves_on_leave=len(written), text_lost=0)
 
@@ -121,6 +123,12 @@ def test_another_tab_submitting_first_is_said_and_the_saved_version_opens_beside
     assert not form.save()
     assert path.read_bytes() == before
     figures(stale_saves_on_leave=1, text_lost=lost)
+    # The way out: leave, dropping what was typed here, their version untouched.
+    assert app.discard_btn.layout.display == ""
+    assert app.discard_btn.description == "Leave without saving what I typed"
+    app.discard_btn.click()
+    assert app.form is None and app.landing.layout.display == ""
+    assert path.read_bytes() == before
 
 
 def test_a_save_that_goes_through_clears_the_notice(app, monkeypatch):

@@ -93,6 +93,15 @@ class AuditApp:
             layout=w.Layout(width="auto"),
         )
         self.back_btn.on_click(lambda _: self.show_landing())
+        # Offered only once leaving has failed to save (another tab saved first, a full
+        # disk): the way out that drops what was typed here, said so on the button.
+        self.discard_btn = w.Button(
+            description="Leave without saving what I typed",
+            icon="times",
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self.discard_btn.add_class("ab-link-button")
+        self.discard_btn.on_click(lambda _: self.show_landing(discard=True))
         self.form_box = w.VBox()
         self.widget = w.VBox([w.HTML(FORM_CSS), self.landing, self.form_box])
         self.widget.add_class("ab-app")
@@ -116,13 +125,16 @@ class AuditApp:
             self.download.value = ""
             self.open(audit_id, role)
 
-    def show_landing(self) -> bool:
+    def show_landing(self, discard: bool = False) -> bool:
         """Back to the list, saving the open audit first; if that save fails the audit stays
-        open with the reason shown, so nothing typed is dropped. True if the list is shown."""
+        open with the reason shown, so nothing typed is dropped, and a second button offers
+        to leave without saving (discard=True). True if the list is shown."""
         form = self.form
-        if form is not None and form.editable and form._values != form._saved_values:
-            if not form.save(event="autosaved"):
+        if form is not None and not discard and form.editable:
+            if form._values != form._saved_values and not form.save(event="autosaved"):
+                self.discard_btn.layout.display = ""
                 return False
+        self.discard_btn.layout.display = "none"
         self.form = None
         self.form_box.children = []
         self.landing.layout.display = ""
@@ -133,7 +145,8 @@ class AuditApp:
     def _show(self, form: AuditForm) -> AuditForm:
         self.form = form
         self.landing.layout.display = "none"
-        self.form_box.children = [self.back_btn, form.widget]
+        self.discard_btn.layout.display = "none"
+        self.form_box.children = [w.HBox([self.back_btn, self.discard_btn]), form.widget]
         self._set_address(form)
         return form
 
