@@ -30,8 +30,7 @@ def test_another_tab_submitting_first_keeps_the_text_and_shows_their_version(pag
     record = store.save({**record, "answers": {"id_number": "C-STALE"}}, ME)
     path = store.path(record["id"])
     open_app(page, voila_server)
-    choose_audit(page, record["id"], status="Draft")
-    page.get_by_role("button", name="Resume").click()
+    choose_audit(page, record["id"], status="Draft").locator("button.ab-list-resume").click()
     expect(page.get_by_label("ID Number", exact=True)).to_have_value("C-STALE")
     # Another tab (here, another person) completes and submits the audit.
     theirs = sample_answers(RUBRIC, seed=11) | {"id_number": "C-STALE"}
