@@ -102,9 +102,7 @@ def test_a_submitted_audit_in_the_auditors_view(page, voila_server):
     path = voila_server.audits_dir / f"{record['id']}.json"
     before = {"audit": path.read_bytes()}
     open_app(page, voila_server)
-    choose_audit(page, record["id"], status="Submitted").get_by_role(
-        "button", name="Resume"
-    ).click()
+    choose_audit(page, record["id"], status="Submitted").locator("button.ab-list-resume").click()
     expect(button(page, "Save draft")).to_be_disabled()
     crafted = Crafted(page)
     # An answer changed: put back at once.
@@ -147,9 +145,7 @@ def test_a_moderated_audit_in_the_auditors_view(page, voila_server):
     path = voila_server.audits_dir / f"{record['id']}.json"
     before = {"audit": path.read_bytes()}
     open_app(page, voila_server)
-    choose_audit(page, record["id"], status="Moderated").get_by_role(
-        "button", name="Resume"
-    ).click()
+    choose_audit(page, record["id"], status="Moderated").locator("button.ab-list-resume").click()
     expect(button(page, "Reopen")).to_be_hidden()
     crafted = Crafted(page)
     crafted.type(page.locator(PEN), "Changed behind the page's back")
@@ -195,8 +191,8 @@ def test_the_moderators_view_of_audits_they_may_not_change(page, voila_server, m
         expect(page.get_by_role("alert").filter(has_text=said)).to_be_visible()
         expect(page.locator(".ab-form")).to_have_count(0)
     # Moderated by someone else: read-only here until reopened.
-    choose_audit(page, moderated["id"], status="Moderated").get_by_role(
-        "button", name="Moderate"
+    choose_audit(page, moderated["id"], status="Moderated").locator(
+        "button.ab-list-moderate"
     ).click()
     expect(button(page, "Save moderation")).to_be_disabled()
     section(page, "Moderation")
@@ -210,8 +206,8 @@ def test_the_moderators_view_of_audits_they_may_not_change(page, voila_server, m
     crafted.said("Not submitted: This audit is moderated")
     button(page, "Back to the list of audits").click()
     # Submitted by someone else: the moderator may moderate, not change the auditor's answers.
-    choose_audit(page, submitted["id"], status="Submitted").get_by_role(
-        "button", name="Moderate"
+    choose_audit(page, submitted["id"], status="Submitted").locator(
+        "button.ab-list-moderate"
     ).click()
     expect(button(page, "Save moderation")).to_be_enabled()
     pen = page.locator(PEN)
