@@ -226,11 +226,11 @@ def _interactions(browser, server, runs: int) -> list[tuple]:
     page.wait_for_selector(SEARCH_BOX, state="visible", timeout=300_000)
     box, keys = page.locator(SEARCH_BOX), []
     for i in range(runs * 4):
-        before = page.locator(SEARCH_RESULTS).inner_text()
+        before = page.locator(SEARCH_RESULTS).first.inner_text()
         box.fill("")  # the whole list back, then one key typed and timed
         if i:  # the last key's results: wait for the whole list back
             _changed(page, SEARCH_RESULTS, before, time.perf_counter())
-        before = page.locator(SEARCH_RESULTS).inner_text()
+        before = page.locator(SEARCH_RESULTS).first.inner_text()
         start = time.perf_counter()
         box.press(str(1 + i % 9))
         keys.append(_changed(page, SEARCH_RESULTS, before, start))
@@ -241,7 +241,7 @@ def _interactions(browser, server, runs: int) -> list[tuple]:
     teams = page.locator(TEAM_FILTER).locator("option").all_inner_texts()
     changes = []
     for i in range(runs * 2):
-        before = page.locator(FIGURES).inner_text()
+        before = page.locator(FIGURES).first.inner_text()
         start = time.perf_counter()
         page.locator(TEAM_FILTER).select_option(label=teams[1 + i % (len(teams) - 1)])
         changes.append(_changed(page, FIGURES, before, start))
