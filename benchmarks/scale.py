@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import shutil
 import statistics
@@ -28,7 +27,7 @@ import time
 from pathlib import Path
 
 import nbformat
-import pandas as pd
+from analytics_speed import floor  # the same floor as analytics_speed.py's (this folder)
 
 from auditbook.analytics.frames import load_audits
 from auditbook.audits.store import AuditStore
@@ -39,18 +38,6 @@ from auditbook.rubrics.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS_UP_TO = 5000  # audits; larger workbooks are not a goal
-
-
-def floor(folder: Path) -> pd.DataFrame:
-    """The least any loader must do: read every audit file and make one frame."""
-    rows = []
-    for path in sorted(folder.glob("*.json")):
-        if path.name.endswith(".prev.json"):
-            continue
-        with open(path, encoding="utf-8") as f:
-            record = json.load(f)
-        rows.append({"audit_id": record["id"], "status": record["status"], **record["case"]})
-    return pd.DataFrame(rows)
 
 
 def timed(fn, runs: int, before=None) -> list[float]:

@@ -62,6 +62,12 @@ class IndexError_(Exception):
     """The index cannot be used (the caller falls back to reading the files)."""
 
 
+def is_audit_file(name: str) -> bool:
+    """Whether a file name in an audits folder is an audit's (not a backup, lock, save in
+    progress or the index)."""
+    return name.endswith(".json") and not name.startswith(".") and not name.endswith(".prev.json")
+
+
 def file_stat(st: os.stat_result) -> Stat:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
@@ -108,14 +114,9 @@ class AuditIndex(IndexDatabase):
         found = {}
         with os.scandir(self.root) as entries:
             for e in entries:
-                name = e.name
-                if (
-                    name.endswith(".json")
-                    and not name.startswith(".")
-                    and not name.endswith(".prev.json")
-                ):
+                if is_audit_file(e.name):
                     with contextlib.suppress(FileNotFoundError):  # removed as we looked
-                        found[name[:-5]] = file_stat(e.stat(follow_symlinks=False))
+                        found[e.name[:-5]] = file_stat(e.stat(follow_symlinks=False))
         return found
 
     def _known(self, db: sqlite3.Connection) -> dict[str, tuple]:

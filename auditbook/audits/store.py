@@ -26,7 +26,7 @@ from typing import Any
 from ..rubrics.paths import project_dir
 from ..web.dates import when
 from .facts import rubric_hash
-from .index import AuditIndex, file_stat
+from .index import AuditIndex, file_stat, is_audit_file
 from .private import private_dir
 
 FORMAT = "auditbook-audit"
@@ -272,13 +272,7 @@ class AuditStore:
         if not self.root.is_dir():
             return []
         with os.scandir(self.root) as entries:  # scandir: a large folder lists fast
-            names = sorted(
-                e.name
-                for e in entries
-                if e.name.endswith(".json")
-                and not e.name.startswith(".")
-                and not e.name.endswith(".prev.json")
-            )
+            names = sorted(e.name for e in entries if is_audit_file(e.name))
         return [self.root / name for name in names]
 
     def read(self, path: str | Path) -> dict:
